@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/** Every setting a docaxis process reads from its environment, validated at start-up so a typo fails fast. */
+export class DocaxisConfig {
+  /** NATS server the services share. */
+  @IsString()
+  natsUrl = 'nats://127.0.0.1:4222';
+
+  /** Postgres connection string. */
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  databaseUrl = 'postgres://postgres@127.0.0.1:5432/docaxis';
+
+  /** OrganId of this axis (appears in TraceHeaders). */
+  @IsString()
+  axisOrganId = '000.00.00.H41';
+
+  @IsIn(['provincial', 'national'])
+  axisRole: 'provincial' | 'national' = 'provincial';
+
+  @IsString()
+  gatewayHost = '127.0.0.1';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  gatewayPort = 8080;
+
+  /** 32-byte hex key that encrypts system secrets at rest (AES-256-GCM). */
+  @IsString()
+  @Matches(/^[0-9a-f]{64}$/i, { message: 'DOCAXIS_MASTER_KEY must be 64 hex characters' })
+  masterKey = '';
+
+  /** Largest package accepted; bounded by the NATS server's max_payload until packages move to object storage. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  maxPackageBytes = 60 * 1024 * 1024;
+
+  /** Allowed clock skew for signed requests. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  authWindowSeconds = 300;
+
+  @IsOptional()
+  @IsString()
+  registrySeedFile?: string;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+const ENV: Record<keyof DocaxisConfig, string> = {
+  natsUrl: 'NATS_URL',
+  databaseUrl: 'DATABASE_URL',
+  axisOrganId: 'DOCAXIS_AXIS_ORGAN_ID',
+  axisRole: 'DOCAXIS_AXIS_ROLE',
+  gatewayHost: 'DOCAXIS_GATEWAY_HOST',
+  gatewayPort: 'DOCAXIS_GATEWAY_PORT',
+  masterKey: 'DOCAXIS_MASTER_KEY',
+  maxPackageBytes: 'DOCAXIS_MAX_PACKAGE_BYTES',
+  authWindowSeconds: 'DOCAXIS_AUTH_WINDOW_SECONDS',
+  registrySeedFile: 'DOCAXIS_REGISTRY_SEED',
+  logLevel: 'DOCAXIS_LOG_LEVEL',
+};
+
+/** The environment variable behind each setting, for documentation and for the CLI that starts services. */
+export const CONFIG_ENV = ENV;
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  required: (keyof DocaxisConfig)[] = [],
+): DocaxisConfig {
+  const plain: Record<string, string> = {};
+  for (const [key, name] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') plain[key] = v;
+  }
+  const cfg = plainToInstance(DocaxisConfig, plain);
+  const problems = validateSync(cfg).flatMap((e) => Object.values(e.constraints ?? {}));
+  for (const key of required) {
+    if (!plain[key]) problems.push(`${ENV[key]} is required`);
+  }
+  if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  return cfg;
+}

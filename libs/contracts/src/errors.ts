@@ -1,0 +1,42 @@
+// Stable error codes of the hub's API and services. Clients match on `code`; messages may improve over time.
+export const ErrorCodes = {
+  AUTH_MISSING: { status: 401, text: 'Request is not signed' },
+  AUTH_UNKNOWN_SYSTEM: { status: 401, text: 'Unknown system' },
+  AUTH_BAD_SIGNATURE: { status: 401, text: 'Signature does not match' },
+  AUTH_STALE_TIMESTAMP: { status: 401, text: 'Timestamp outside the allowed window' },
+  FORBIDDEN_SENDER: { status: 403, text: 'The sender is not an agency of the calling system' },
+  FORBIDDEN_AGENCY: { status: 403, text: 'The agency is not registered under the calling system' },
+  BAD_REQUEST: { status: 400, text: 'Invalid request' },
+  HASH_MISSING: { status: 400, text: 'hash-file header is missing' },
+  HASH_MISMATCH: { status: 400, text: 'hash-file does not match the body' },
+  PAYLOAD_TOO_LARGE: { status: 413, text: 'Package is larger than the hub accepts' },
+  FROM_MISMATCH: { status: 400, text: 'The from header does not match the package sender' },
+  MESSAGE_TYPE_MISMATCH: { status: 400, text: 'messagetype does not match the package kind' },
+  DUPLICATE_DOCUMENT_ID: { status: 409, text: 'This DocumentId was already sent with different content' },
+  UNKNOWN_RECIPIENT: { status: 422, text: 'Recipient is not registered' },
+  NO_RECIPIENTS: { status: 422, text: 'The package names no recipient' },
+  UNKNOWN_ORIGINAL: { status: 422, text: 'The document this package refers to is unknown' },
+  DOC_NOT_FOUND: { status: 404, text: 'No such DocId for the caller' },
+  UNAVAILABLE: { status: 503, text: 'A backing service is unavailable; retry' },
+  INTERNAL: { status: 500, text: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** An error with a stable code that crosses process boundaries (HTTP answers, NATS replies, DLQ headers). */
+export class DxError extends Error {
+  constructor(
+    readonly code: string,
+    message?: string,
+    readonly httpStatus: number = (ErrorCodes as Record<string, { status: number }>)[code]?.status ?? 400,
+    /** Transient errors are retried by consumers (nak with back-off); others go to the dead-letter subject. */
+    readonly transient = false,
+  ) {
+    super(message ?? (ErrorCodes as Record<string, { text: string }>)[code]?.text ?? code);
+    this.name = 'DxError';
+  }
+}
+
+export function isDxError(e: unknown): e is DxError {
+  return e instanceof DxError;
+}

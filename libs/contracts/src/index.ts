@@ -1,0 +1,3 @@
+export * from './generated/contracts.js';
+export * from './subjects.js';
+export * from './errors.js';

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { RegistrySystemEntity } from './entities/registry-system.entity.js';
+import { RegistryAgencyEntity } from './entities/registry-agency.entity.js';
+import { SubmissionEntity } from './entities/submission.entity.js';
+import { DeliveryEntity } from './entities/delivery.entity.js';
+import { ArchivedPackageEntity } from './entities/archived-package.entity.js';
+import { DeliveryHistoryEntity } from './entities/delivery-history.entity.js';
+import { InitialSchema1732300000000 } from './migrations/1732300000000-initial-schema.js';
+
+export const ENTITIES = [
+  RegistrySystemEntity,
+  RegistryAgencyEntity,
+  SubmissionEntity,
+  DeliveryEntity,
+  ArchivedPackageEntity,
+  DeliveryHistoryEntity,
+];
+export const MIGRATIONS = [InitialSchema1732300000000];
+
+/** The hub's schema is managed by migrations only; `synchronize` stays off everywhere. */
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'docaxis_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+  });
+}
+
+/** Applies pending migrations (used by `docaxis migrate`, `docaxis up` and the tests). */
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = createDataSource(url, 1);
+  await ds.initialize();
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}

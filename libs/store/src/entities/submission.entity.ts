@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('submission')
+export class SubmissionEntity {
+  @PrimaryColumn({ name: 'doc_id', type: 'uuid' }) docId: string;
+  @Column({ name: 'message_type', type: 'text' }) messageType: 'edoc' | 'status';
+  @Column({ name: 'sender_organ_id', type: 'text' }) senderOrganId: string;
+  @Column({ name: 'system_id', type: 'text' }) systemId: string;
+  /** DocumentId for documents; DocumentId|StatusCode|Timestamp for status packages. */
+  @Column({ name: 'document_key', type: 'text' }) documentKey: string;
+  @Column({ name: 'document_id', type: 'text' }) documentId: string;
+  @Column({ type: 'char', length: 64 }) sha256: string;
+  @Column({ name: 'size_bytes', type: 'bigint' }) sizeBytes: string;
+  @Column({ name: 'to_header', type: 'text', array: true }) toHeader: string[];
+  @Column({ name: 'accepted_at', type: 'timestamptz' }) acceptedAt: Date;
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;
+}

@@ -1,0 +1,2 @@
+import { it, expect } from '@jest/globals';
+it('x', () => expect(1).toBe(1));
