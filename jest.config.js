@@ -1,5 +1,19 @@
 // Jest in native ESM mode (NODE_OPTIONS=--experimental-vm-modules); ts-jest transpiles each file on its own.
-const libs = ['contracts', 'config', 'edxml', 'bus', 'store', 'registry', 'routing', 'archive', 'auth', 'sdk-client', 'stack'];
+const libs = [
+  'contracts',
+  'config',
+  'edxml',
+  'bus',
+  'store',
+  'registry',
+  'routing',
+  'archive',
+  'auth',
+  'sdk-client',
+  'stack',
+  'exchange',
+  'local-hub',
+];
 
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
@@ -15,8 +29,14 @@ const common = {
 
 export default {
   rootDir: '.',
+  // Integration and e2e tests wait on real services; e2e files raise this further themselves.
+  testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -14,6 +14,8 @@ export interface DocaxisTransportOptions {
   name: string;
   /** Messages processed in parallel per durable consumer. */
   concurrency?: number;
+  /** Overrides the nak delays of proto/ (tests use short ones to reach max deliveries quickly). */
+  nakDelaysMs?: number[];
 }
 
 export class BusContext extends BaseRpcContext<[BusMessage]> {
@@ -130,8 +132,8 @@ export class DocaxisTransport extends Server implements CustomTransportStrategy 
         }
         return;
       }
-      const delay =
-        spec.backoffSeconds[Math.min(msg.deliveryCount - 1, spec.backoffSeconds.length - 1)] * 1000;
+      const delays = this.options.nakDelaysMs ?? spec.backoffSeconds.map((sec) => sec * 1000);
+      const delay = delays[Math.min(msg.deliveryCount - 1, delays.length - 1)];
       m.nak(delay);
       this.logger.warn(
         `${spec.durable}: seq ${msg.streamSequence} attempt ${msg.deliveryCount} failed: ${errorText(e)}`,

@@ -6,3 +6,4 @@ export * from './package.publisher.js';
 export * from './dead-letters.js';
 export * from './docaxis.transport.js';
 export * from './bus.module.js';
+export * from './bus.microservice.js';

@@ -43,8 +43,9 @@ export async function ensureConsumer(jsm: JetStreamManager, key: ConsumerKey): P
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(c.ackWaitSeconds * 1000),
     max_deliver: c.maxDeliver,
-    // Back-off applies to ack-wait expiries (a crashed worker); handler failures nak with the same schedule.
-    backoff: c.backoffSeconds.map((s) => nanos(s * 1000)),
+    // No server-side `backoff`: it would replace ack_wait with its first step and redeliver messages whose
+    // handler is still working (a large package). Failures nak with the backoffSeconds schedule instead.
+    backoff: [],
   };
   try {
     await jsm.consumers.info(stream, c.durable);

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connectBus, listDeadLetters, replayDeadLetter, request } from '#bus';
+import { REQUESTS } from '#contracts';
+import { loadConfig } from '#config';
+import { runMigrations } from '#store';
+import { readHubState } from '#local-hub';
+
+/** NATS and Postgres of the local hub unless NATS_URL / DATABASE_URL say otherwise. */
+function endpoints(cmd: Command): { natsUrl: string; databaseUrl: string } {
+  const state = readHubState(resolve(cmd.optsWithGlobals<{ stateDir: string }>().stateDir));
+  const cfg = loadConfig();
+  return {
+    natsUrl: process.env.NATS_URL ?? state?.natsUrl ?? cfg.natsUrl,
+    databaseUrl: process.env.DATABASE_URL ?? state?.databaseUrl ?? cfg.databaseUrl,
+  };
+}
+
+export function registerOpsCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async (_o: unknown, cmd: Command) => {
+      const applied = await runMigrations(endpoints(cmd).databaseUrl);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema up to date');
+    });
+
+  const dlq = program.command('dlq').description('dead letters: messages a service gave up on');
+  dlq
+    .command('list')
+    .option('--limit <n>', 'at most this many', '100')
+    .action(async (opts: { limit: string }, cmd: Command) => {
+      const nc = await connectBus(endpoints(cmd).natsUrl, 'docaxis-cli');
+      try {
+        const items = await listDeadLetters(await jetstreamManager(nc), Number(opts.limit));
+        if (!items.length) console.log('no dead letters');
+        for (const d of items) {
+          console.log(
+            `#${d.seq} ${d.time} ${d.consumer} ${d.subject} after ${d.deliveries} tries: ${d.error}`,
+          );
+        }
+      } finally {
+        await nc.close();
+      }
+    });
+  dlq
+    .command('replay')
+    .argument('<seq>', 'dead-letter sequence number (from `dlq list`)')
+    .action(async (seq: string, _o: unknown, cmd: Command) => {
+      const nc = await connectBus(endpoints(cmd).natsUrl, 'docaxis-cli');
+      try {
+        const subject = await replayDeadLetter(jetstream(nc), await jetstreamManager(nc), Number(seq));
+        console.log(`replayed #${seq} on ${subject}`);
+      } finally {
+        await nc.close();
+      }
+    });
+
+  program
+    .command('registry-import')
+    .argument('<file>', 'agencies as .csv or .json')
+    .description('import agencies into the registry (all or nothing)')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const nc = await connectBus(endpoints(cmd).natsUrl, 'docaxis-cli');
+      try {
+        const format = extname(file).toLowerCase() === '.csv' ? 'csv' : 'json';
+        const r = await request(
+          nc,
+          REQUESTS.registryImport.subject,
+          { format, content: readFileSync(file, 'utf8') },
+          120_000,
+        );
+        console.log(`created ${r.created}, updated ${r.updated}; registry version ${r.version}`);
+      } finally {
+        await nc.close();
+      }
+    });
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerHubCommands } from './commands/hub.command.js';
+import { registerDocumentCommands } from './commands/document.command.js';
+import { registerOpsCommands } from './commands/ops.command.js';
+
+const program = new Command('docaxis')
+  .description('docaxis: the hub through which agencies exchange signed edXML documents')
+  .option('--state-dir <dir>', 'local hub state directory', process.env.DOCAXIS_STATE_DIR ?? '.docaxis')
+  .showHelpAfterError();
+
+registerHubCommands(program);
+registerDocumentCommands(program);
+registerOpsCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as { code?: string; message?: string };
+  console.error(err.code ? `error ${err.code}: ${err.message}` : `error: ${err.message ?? String(e)}`);
+  process.exitCode = process.exitCode || 1;
+}
