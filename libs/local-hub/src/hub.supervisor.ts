@@ -161,7 +161,8 @@ async function bootstrapRegistry(state: HubState, secrets: Record<string, string
         await request(nc, REQUESTS.registryList.subject, { limit: 1 }, 2000);
         break;
       } catch (e) {
-        if (Date.now() > deadline) throw new Error(`registry did not answer: ${(e as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`registry did not answer: ${(e as Error).message}`, { cause: e });
         await new Promise((r) => setTimeout(r, 500));
       }
     }

@@ -34,7 +34,7 @@ export function registerDocumentCommands(program: Command): void {
     .action(async (file: string, opts: { to?: string }, cmd: Command) => {
       const bytes = readFileSync(file);
       const pkg = parseEdxml(bytes);
-      const from = pkg.MessageHeader.From.OrganId;
+      const from = pkg.MessageHeader.From.OrganId ?? '';
       const client = clientFor(stateDirOf(cmd), from);
       const r = await client.sendEdoc(bytes, {
         from,
@@ -53,7 +53,7 @@ export function registerDocumentCommands(program: Command): void {
     .description('list packages waiting for an agency')
     .action(async (agency: string, opts: { type: 'edoc' | 'status' }, cmd: Command) => {
       const client = clientFor(stateDirOf(cmd), agency);
-      const items = await client.getReceivedEdocList({ messageType: opts.type, agency });
+      const { items } = await client.getReceivedEdocList({ messageType: opts.type, agency });
       if (!items.length) console.log(`inbox of ${agency} (${opts.type}) is empty`);
       for (const i of items)
         console.log(`${i.id}  from ${i.from}  ${i.status.padEnd(10)}  ${i.documentId ?? ''}`);
@@ -91,11 +91,13 @@ export function registerDocumentCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      console.log(`${sent.docId}  ${sent.messageType}  from ${sent.from}  ${sent.documentId}`);
+      console.log(`${sent.id}  ${sent.messageType}  from ${sent.from}  ${sent.documentId}`);
       for (const r of sent.recipients) {
-        const business = r.businessStatus ? `${r.businessStatus.code} ${r.businessStatus.meaning}` : '-';
-        const failure = r.failureCode ? `  ${r.failureCode}: ${r.failureReason ?? ''}` : '';
-        console.log(`  ${r.organId.padEnd(15)} ${r.state.padEnd(10)} ${business}${failure}`);
+        const business = r.businessStatus
+          ? `${r.businessStatus.code} ${r.businessStatus.meaning ?? ''}`
+          : '-';
+        const failure = r.failure?.code ? `  ${r.failure.code}: ${r.failure.reason ?? ''}` : '';
+        console.log(`  ${r.to.padEnd(15)} ${r.status.padEnd(10)} ${business}${failure}`);
       }
     });
 }
