@@ -17,7 +17,8 @@ export class OutputTail {
 /** Sends `signal`, then SIGKILL if the child has not exited after `timeoutMs`; resolves once it is gone. */
 export function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
   // Never spawned, or already gone: nothing to wait for.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((done) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', () => {

@@ -113,7 +113,18 @@ export async function startNatsServer(opts: StartNatsServerOptions): Promise<Run
 
 class PortInUseError extends Error {}
 
-async function startOnce(bin: string, port: number, opts: StartNatsServerOptions): Promise<RunningNatsServer> {
+async function startOnce(
+  bin: string,
+  port: number,
+  opts: StartNatsServerOptions,
+): Promise<RunningNatsServer> {
+  // Otherwise the readiness probe below could be answered by whatever already listens there.
+  if (await tcpAccepts(port)) {
+    throw new PortInUseError(
+      `nats-server cannot use 127.0.0.1:${port}: something is already listening there`,
+    );
+  }
+  const name = opts.name ?? 'docaxis';
   const storeDir = resolve(opts.storeDir);
   mkdirSync(storeDir, { recursive: true });
   const configFile = resolve(opts.configFile ?? join(storeDir, 'nats-server.conf'));
@@ -122,7 +133,7 @@ async function startOnce(bin: string, port: number, opts: StartNatsServerOptions
     renderNatsConfig({
       port,
       storeDir,
-      name: opts.name ?? 'docaxis',
+      name,
       logFile: opts.logFile,
       configExtra: opts.configExtra,
     }),
@@ -141,14 +152,19 @@ async function startOnce(bin: string, port: number, opts: StartNatsServerOptions
   child.once('error', (err) => (exited = `failed to spawn: ${err.message}`));
 
   const url = `nats://127.0.0.1:${port}`;
+  // If our process exits without stop() (crash, process.exit), do not leave the server running.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const stop = () => stopChild(child, 'SIGTERM', 10_000);
   try {
-    await waitForJetStream(url, port, opts.startTimeoutMs ?? 20_000, () => exited);
+    await waitForJetStream(url, name, port, opts.startTimeoutMs ?? 20_000, () => exited);
   } catch (err) {
     await stop();
     const log = tail.text() || (opts.logFile ? `(see ${opts.logFile})` : '(no output)');
-    if (/address already in use/i.test(log)) throw new PortInUseError(`port ${port} is in use`);
-    throw new Error(`nats-server on port ${port} did not start: ${(err as Error).message}\n${log}`);
+    const message = `nats-server on port ${port} did not start: ${(err as Error).message}\n${log}`;
+    const Failure = /address already in use/i.test(log) ? PortInUseError : Error;
+    throw new Failure(message, { cause: err });
   }
   return { url, port, process: child, configFile, stop };
 }
@@ -166,6 +182,7 @@ function tcpAccepts(port: number): Promise<boolean> {
 
 async function waitForJetStream(
   url: string,
+  name: string,
   port: number,
   timeoutMs: number,
   exited: () => string | null,
@@ -179,7 +196,11 @@ async function waitForJetStream(
       try {
         const nc = await connect({ servers: url, timeout: 2_000, reconnect: false });
         try {
+          if (nc.info?.server_name !== name)
+            throw new Error(`another server (${nc.info?.server_name}) answered`);
           await (await jetstreamManager(nc)).getAccountInfo();
+          const gone = exited();
+          if (gone) throw new Error(`nats-server ${gone}`);
           return;
         } finally {
           await nc.close();
