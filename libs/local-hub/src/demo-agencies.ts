@@ -6,14 +6,14 @@ export const DEMO_SYSTEMS = [
   {
     systemId: 'demo-qlvb-a',
     name: 'Demo document system A',
-    agencies: [{ organId: '000.01.00.H41', name: 'Demo A: Văn phòng UBND tỉnh Nghệ An' }],
+    agencies: [{ organId: '000.00.01.H41', name: 'Demo A: Văn phòng UBND tỉnh Nghệ An' }],
   },
   {
     systemId: 'demo-qlvb-bc',
     name: 'Demo document system B+C',
     agencies: [
-      { organId: '000.02.00.H41', name: 'Demo B: Sở Nội vụ tỉnh Nghệ An' },
-      { organId: '000.03.00.H41', name: 'Demo C: Sở Tài chính tỉnh Nghệ An' },
+      { organId: '000.00.02.H41', name: 'Demo B: Sở Nội vụ tỉnh Nghệ An' },
+      { organId: '000.00.03.H41', name: 'Demo C: Sở Tài chính tỉnh Nghệ An' },
     ],
   },
 ] as const;

@@ -1,0 +1,36 @@
+/**
+ * An agency as an import writes it. Optional fields: `undefined` (column/key not given) keeps the stored
+ * value, `null` (empty cell / JSON null) clears it. `deleted` undefined keeps it (false for a new agency).
+ */
+export interface AgencyRecord {
+  organId: string;
+  code2020?: string | null;
+  name: string;
+  parentOrganId?: string | null;
+  axisOrganId?: string | null;
+  systemId?: string | null;
+  email?: string | null;
+  deleted?: boolean;
+  /** Where the record came from ("line 7", "agencies[3]"), for error messages. */
+  where: string;
+}
+
+export interface SystemRecord {
+  systemId: string;
+  name: string;
+  /** Clear secret, when the import sets one; sealed before it reaches the database. */
+  secret: string | null;
+  where: string;
+}
+
+export interface ParsedImport {
+  systems: SystemRecord[];
+  agencies: AgencyRecord[];
+}
+
+export interface ListQuery {
+  systemId?: string;
+  sinceVersion?: number;
+  after?: string;
+  limit: number;
+}
