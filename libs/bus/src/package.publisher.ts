@@ -1,6 +1,7 @@
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import {
+  DxError,
   HEADERS,
   deliveryEventSubject,
   encodeHeaderValue,
@@ -43,11 +44,13 @@ export async function publishAcceptedPackage(
 export function readAcceptedPackageMeta(h: Record<string, string>): AcceptedPackageMeta {
   const need = (name: string): string => {
     const v = h[name];
-    if (!v) throw new Error(`missing header ${name}`);
+    if (!v) throw new DxError('BAD_REQUEST', `missing header ${name}`);
     return v;
   };
   const messageType = need(HEADERS.messageType);
-  if (messageType !== 'edoc' && messageType !== 'status') throw new Error(`bad ${HEADERS.messageType}`);
+  if (messageType !== 'edoc' && messageType !== 'status') {
+    throw new DxError('BAD_REQUEST', `${HEADERS.messageType} must be edoc or status`);
+  }
   return {
     docId: need(HEADERS.docId),
     messageType,

@@ -1,6 +1,16 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 /** Every setting a docaxis process reads from its environment, validated at start-up so a typo fails fast. */
 export class DocaxisConfig {
@@ -29,7 +39,8 @@ export class DocaxisConfig {
   @Max(65535)
   gatewayPort = 8080;
 
-  /** 32-byte hex key that encrypts system secrets at rest (AES-256-GCM). */
+  /** 32-byte hex key that encrypts system secrets at rest (AES-256-GCM); only the registry needs it. */
+  @ValidateIf((o: DocaxisConfig) => o.masterKey !== '')
   @IsString()
   @Matches(/^[0-9a-f]{64}$/i, { message: 'DOCAXIS_MASTER_KEY must be 64 hex characters' })
   masterKey = '';

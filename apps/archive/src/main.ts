@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { loadConfig } from '#config';
+import { createBusMicroservice } from '#bus';
+import { ArchiveAppModule } from './archive.module.js';
+
+const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+async function bootstrap(): Promise<void> {
+  const cfg = loadConfig();
+  const app = await createBusMicroservice(
+    ArchiveAppModule.forRoot({ databaseUrl: cfg.databaseUrl }),
+    { natsUrl: cfg.natsUrl, name: 'archive' },
+    { logger: LEVELS.slice(0, LEVELS.indexOf(cfg.logLevel) + 1) },
+  );
+  await app.listen();
+}
+
+bootstrap().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ArchiveService } from './archive.service.js';
+import { ArchiveRepository } from './archive.repository.js';
+
+/** The archive's logic; needs StoreModule.forRoot (global). Import it to read originals and history too. */
+@Module({
+  providers: [ArchiveService, ArchiveRepository],
+  exports: [ArchiveService],
+})
+export class ArchiveModule {}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DxError, type DeliveryEvent, type MessageType } from '#contracts';
+import type { AcceptedPackageMeta } from '#bus';
+import { EdxmlError, parseEdxml, validateEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
+import { archiveColumns, type ReadProblem } from './archive.metadata.js';
+import { ArchiveRepository } from './archive.repository.js';
+
+export interface ArchiveResult {
+  docId: string;
+  /** False when the DocId was archived before (a redelivery). */
+  inserted: boolean;
+  sha256: string;
+  /** Set when the bytes could not be parsed; they were archived all the same. */
+  parseError?: ReadProblem;
+}
+
+export interface OriginalPackage {
+  docId: string;
+  messageType: MessageType;
+  senderOrganId: string;
+  documentId: string;
+  /** The bytes exactly as the sender submitted them. */
+  content: Buffer;
+  /** SHA-256 hex recorded when the package was accepted. */
+  sha256: string;
+  sizeBytes: number;
+  acceptedAt: Date;
+  archivedAt: Date;
+  /** sha256(content) still equals the recorded hash. */
+  intact: boolean;
+}
+
+export interface HistoryEvent {
+  eventId: string;
+  messageType: string;
+  event: string;
+  statusCode?: string;
+  reason?: string;
+  at: Date;
+}
+
+export interface RecipientHistory {
+  recipient: string;
+  /** Oldest first. */
+  events: HistoryEvent[];
+}
+
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Keeps every accepted package byte for byte with searchable metadata, and the delivery history. */
+@Injectable()
+export class ArchiveService {
+  private readonly logger = new Logger(ArchiveService.name);
+
+  constructor(@Inject(ArchiveRepository) private readonly repo: ArchiveRepository) {}
+
+  /**
+   * Archives the original bytes. A hash that does not match the header is corruption: a permanent error, so
+   * the message is dead-lettered where an operator sees it. Unparseable bytes are archived all the same.
+   */
+  async archivePackage(meta: AcceptedPackageMeta, bytes: Uint8Array): Promise<ArchiveResult> {
+    const sha256 = sha256Hex(bytes);
+    if (sha256 !== meta.sha256.trim().toLowerCase()) {
+      throw new DxError(
+        'HASH_MISMATCH',
+        `package ${meta.docId}: sha256 of the bytes is ${sha256}, the accepted header says ${meta.sha256}`,
+        400,
+        false,
+      );
+    }
+    const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let pkg: EdxmlDocument | EdxmlStatus | null = null;
+    let parseError: ReadProblem | undefined;
+    try {
+      pkg = parseEdxml(content);
+    } catch (e) {
+      parseError =
+        e instanceof EdxmlError
+          ? { code: e.code, message: e.message }
+          : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+    }
+    const validationIssues = pkg ? safeValidate(pkg) : [];
+    const cols = archiveColumns(pkg, meta, { parseError, validationIssues });
+    const { inserted, storedSha256 } = await this.db('archive package', () =>
+      this.repo.insertPackage({
+        ...cols,
+        docId: meta.docId,
+        messageType: meta.messageType,
+        senderOrganId: meta.from,
+        sha256,
+        content,
+        acceptedAt: new Date(meta.acceptedAt),
+      }),
+    );
+    if (!inserted && storedSha256 !== sha256) {
+      // Same DocId, other bytes: never overwrite evidence; make the conflict visible instead.
+      throw new DxError(
+        'HASH_MISMATCH',
+        `package ${meta.docId} is archived with sha256 ${storedSha256}, redelivered with ${sha256}`,
+        409,
+        false,
+      );
+    }
+    if (inserted && parseError) {
+      this.logger.warn(`${meta.docId} archived unparsed: ${parseError.code}: ${parseError.message}`);
+    }
+    return { docId: meta.docId, inserted, sha256, ...(parseError ? { parseError } : {}) };
+  }
+
+  /** Records one delivery event; an event id seen before is ignored (returns false). */
+  async recordEvent(ev: DeliveryEvent): Promise<boolean> {
+    return this.db('record event', () => this.repo.insertEvent(ev));
+  }
+
+  /** The original package bytes and their recorded hash, or null for an unknown DocId. */
+  async getOriginal(docId: string): Promise<OriginalPackage | null> {
+    const row = await this.db('read original', () => this.repo.findOriginal(docId));
+    if (!row) return null;
+    return { ...row, intact: sha256Hex(row.content) === row.sha256 };
+  }
+
+  /** Delivery events of a package, grouped per recipient (ordered by OrganId), each group oldest first. */
+  async getHistory(docId: string): Promise<RecipientHistory[]> {
+    const rows = await this.db('read history', () => this.repo.listHistory(docId));
+    const byRecipient = new Map<string, HistoryEvent[]>();
+    for (const r of rows) {
+      const list = byRecipient.get(r.recipient) ?? [];
+      const ev: HistoryEvent = { eventId: r.eventId, messageType: r.messageType, event: r.event, at: r.at };
+      if (r.statusCode) ev.statusCode = r.statusCode;
+      if (r.reason) ev.reason = r.reason;
+      list.push(ev);
+      byRecipient.set(r.recipient, list);
+    }
+    return [...byRecipient].map(([recipient, events]) => ({ recipient, events }));
+  }
+
+  /** Database failures are transient for the bus: the message is retried with back-off. */
+  private async db<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof DxError) throw e;
+      throw new DxError('UNAVAILABLE', `${what}: ${(e as Error).message}`, 503, true);
+    }
+  }
+}
+
+/** Validation findings are recorded as evidence, never a reason not to archive. */
+function safeValidate(pkg: EdxmlDocument | EdxmlStatus): { code: string; field: string }[] {
+  try {
+    return validateEdxml(pkg).map((i) => ({ code: i.code, field: i.field }));
+  } catch {
+    return [];
+  }
+}

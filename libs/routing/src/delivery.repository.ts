@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { DeliveryState } from '#store';
+import type { MessageType } from '#contracts';
+
+/** One recipient's row as the router plans it. */
+export interface PlannedDelivery {
+  recipient: string;
+  state: Extract<DeliveryState, 'pending' | 'failed'>;
+  failureCode?: string;
+  failureReason?: string;
+}
+
+/** A delivery row as stored (the columns the router needs back). */
+export interface StoredDelivery {
+  recipient: string;
+  state: DeliveryState;
+  failureCode: string | null;
+  failureReason: string | null;
+  createdAt: Date;
+}
+
+export interface BusinessStatusUpdate {
+  docId: string;
+  recipient: string;
+  statusCode: string;
+  at: Date;
+  description: string;
+}
+
+/** `applied`: stored; `stale`: a newer status was already stored; `missing`: no such edoc delivery. */
+export type BusinessStatusResult = 'applied' | 'stale' | 'missing';
+
+/** SQL over `delivery` for the router. Every method takes the caller's EntityManager (transaction). */
+@Injectable()
+export class DeliveryRepository {
+  /**
+   * Inserts one row per recipient in a single statement (a circular can fan out to thousands);
+   * `delivery_once` makes a redelivered package a no-op. Returns how many rows were new.
+   */
+  async insertMany(
+    em: EntityManager,
+    docId: string,
+    messageType: MessageType,
+    senderOrganId: string,
+    rows: readonly PlannedDelivery[],
+  ): Promise<number> {
+    if (!rows.length) return 0;
+    const inserted: unknown[] = await em.query(
+      `INSERT INTO delivery (doc_id, message_type, sender_organ_id, recipient_organ_id, state, failure_code,
+                             failure_reason)
+       SELECT $1, $2, $3, t.recipient, t.state, t.failure_code, t.failure_reason
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
+              AS t(recipient, state, failure_code, failure_reason)
+       ON CONFLICT ON CONSTRAINT delivery_once DO NOTHING
+       RETURNING id`,
+      [
+        docId,
+        messageType,
+        senderOrganId,
+        rows.map((r) => r.recipient),
+        rows.map((r) => r.state),
+        rows.map((r) => r.failureCode ?? null),
+        rows.map((r) => r.failureReason ?? null),
+      ],
+    );
+    return inserted.length;
+  }
+
+  async listForDoc(em: EntityManager, docId: string): Promise<StoredDelivery[]> {
+    const rows: {
+      recipient: string;
+      state: DeliveryState;
+      failure_code: string | null;
+      failure_reason: string | null;
+      created_at: Date;
+    }[] = await em.query(
+      `SELECT recipient_organ_id AS recipient, state, failure_code, failure_reason, created_at
+         FROM delivery WHERE doc_id = $1 ORDER BY id`,
+      [docId],
+    );
+    return rows.map((r) => ({
+      recipient: r.recipient,
+      state: r.state,
+      failureCode: r.failure_code,
+      failureReason: r.failure_reason,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Sets the business status of one recipient's copy of a document, unless the stored one is newer:
+   * at-least-once delivery may bring a 03 after the 05 that followed it.
+   */
+  async applyBusinessStatus(em: EntityManager, u: BusinessStatusUpdate): Promise<BusinessStatusResult> {
+    const [rows]: [{ id: string }[], number] = await em.query(
+      `UPDATE delivery
+          SET business_status = $3, business_status_at = $4, business_description = $5, updated_at = now()
+        WHERE doc_id = $1 AND recipient_organ_id = $2 AND message_type = 'edoc'
+          AND (business_status_at IS NULL OR business_status_at <= $4)
+       RETURNING id`,
+      [u.docId, u.recipient, u.statusCode, u.at, u.description || null],
+    );
+    if (rows.length) return 'applied';
+    const exists: unknown[] = await em.query(
+      `SELECT 1 FROM delivery WHERE doc_id = $1 AND recipient_organ_id = $2 AND message_type = 'edoc'`,
+      [u.docId, u.recipient],
+    );
+    return exists.length ? 'stale' : 'missing';
+  }
+}
