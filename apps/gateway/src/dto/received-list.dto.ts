@@ -1,0 +1,4 @@
+import { MessageTypePageDto } from './list-request.dto.js';
+
+/** POST /getReceivedEdocList */
+export class ReceivedListDto extends MessageTypePageDto {}

@@ -1,0 +1,11 @@
+/** What the gateway app needs beyond its libraries' own options. */
+export interface GatewayOptions {
+  databaseUrl: string;
+  natsUrl: string;
+  maxPackageBytes: number;
+  authWindowSeconds: number;
+  /** Largest JSON body of the other calls. */
+  maxJsonBytes?: number;
+}
+
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');

@@ -1,0 +1,165 @@
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Principal, SystemAuthGuard, type SystemPrincipal } from '#auth';
+import { AgenciesService, InboxService, SentService, SubmissionService } from '#exchange';
+import {
+  EDOC_RESPONSE_HEADERS,
+  SEND_HEADERS,
+  type AgencyItem,
+  type EdocContent,
+  type ReceivedItem,
+  type SdkOk,
+  type SendResult,
+  type SentItem,
+  type StatusUpdateResult,
+} from '#sdk-client';
+import { AgenciesListDto } from './dto/agencies-list.dto.js';
+import { GetEdocDto } from './dto/get-edoc.dto.js';
+import { ReceivedListDto } from './dto/received-list.dto.js';
+import { SendEdocHeadersDto } from './dto/send-edoc-headers.dto.js';
+import { SentListDto } from './dto/sent-list.dto.js';
+import { UpdateStatusDto } from './dto/update-status.dto.js';
+import { ok } from './sdk-answer.js';
+import { validateDto } from './validation.js';
+
+const headerValue = (v: string | string[] | undefined): string | undefined =>
+  Array.isArray(v) ? v.join(',') : v;
+
+/** The national axis SDK's calls, for agency document systems. Every call is signed (DX1, see /docs). */
+@ApiTags('sdk')
+@ApiSecurity('dx1')
+@ApiHeader({ name: 'x-dx-system', required: true, description: 'Connected system id' })
+@ApiHeader({ name: 'x-dx-timestamp', required: true, description: 'Unix time in seconds' })
+@ApiHeader({
+  name: 'x-dx-signature',
+  required: true,
+  description: 'Hex HMAC-SHA256 of the DX1 string to sign',
+})
+@Controller()
+@UseGuards(SystemAuthGuard)
+export class SdkController {
+  constructor(
+    private readonly submissions: SubmissionService,
+    private readonly inbox: InboxService,
+    private readonly sent: SentService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @Post('sendEdoc')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit an edXML package (document or status); answers its hub DocId' })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'The edXML package bytes' })
+  @ApiHeader({ name: SEND_HEADERS.from, required: true, description: 'Sending agency OrganId' })
+  @ApiHeader({ name: SEND_HEADERS.to, required: false, description: 'JSON array of recipient OrganIds' })
+  @ApiHeader({ name: SEND_HEADERS.serviceType, required: false, description: 'eDoc' })
+  @ApiHeader({ name: SEND_HEADERS.messageType, required: true, description: 'edoc or status' })
+  @ApiHeader({ name: SEND_HEADERS.hashFile, required: true, description: 'SHA-256 hex of the body' })
+  @ApiOkResponse({
+    description: '{status: OK, ErrorCode: "0", ErrorDesc: "", DocId, data: {docId, duplicate}}',
+  })
+  async sendEdoc(
+    @Principal() caller: SystemPrincipal,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+    @Req() req: Request,
+  ): Promise<SdkOk<SendResult>> {
+    const h = validateDto(SendEdocHeadersDto, {
+      from: headerValue(headers[SEND_HEADERS.from]),
+      to: headerValue(headers[SEND_HEADERS.to]),
+      servicetype: headerValue(headers[SEND_HEADERS.serviceType]),
+      messagetype: headerValue(headers[SEND_HEADERS.messageType]),
+      hashFile: headerValue(headers[SEND_HEADERS.hashFile]),
+    });
+    const result = await this.submissions.submit({ ...caller, headers: h, body: req.body as Buffer });
+    return ok({ DocId: result.docId, data: result });
+  }
+
+  @Post('getReceivedEdocList')
+  @HttpCode(200)
+  @ApiOperation({ summary: "The caller's inbox: packages not yet acknowledged done or fail, oldest first" })
+  @ApiOkResponse({
+    description: '{status: OK, data: [{id, from, to, serviceType, messageType, status, ...}], next?}',
+  })
+  async getReceivedEdocList(
+    @Principal() caller: SystemPrincipal,
+    @Body() dto: ReceivedListDto,
+  ): Promise<SdkOk<ReceivedItem[]>> {
+    const page = await this.inbox.receivedList({ ...caller, ...dto });
+    return ok({ data: page.items, next: page.next });
+  }
+
+  @Post('getEdoc')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One package the caller sent or received, byte-identical (base64, or raw bytes)' })
+  @ApiProduces('application/json', 'application/octet-stream')
+  @ApiOkResponse({ description: '{status: OK, data: {docId, content: base64, sha256}}, or the bytes' })
+  async getEdoc(
+    @Principal() caller: SystemPrincipal,
+    @Body() dto: GetEdocDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SdkOk<EdocContent> | StreamableFile> {
+    const pkg = await this.inbox.getEdoc({ ...caller, docId: dto.docId });
+    if (req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream') {
+      res.setHeader(EDOC_RESPONSE_HEADERS.docId, pkg.docId);
+      res.setHeader(EDOC_RESPONSE_HEADERS.sha256, pkg.sha256);
+      return new StreamableFile(pkg.content, {
+        type: 'application/octet-stream',
+        length: pkg.content.length,
+      });
+    }
+    return ok({ data: { docId: pkg.docId, content: pkg.content.toString('base64'), sha256: pkg.sha256 } });
+  }
+
+  @Post('updateStatus')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge a received package: processing, done (final) or fail' })
+  @ApiOkResponse({ description: '{status: OK, data: [{docId, agency, status, updated_time}]}' })
+  async updateStatus(
+    @Principal() caller: SystemPrincipal,
+    @Body() dto: UpdateStatusDto,
+  ): Promise<SdkOk<StatusUpdateResult[]>> {
+    return ok({ data: await this.inbox.updateStatus({ ...caller, ...dto }) });
+  }
+
+  @Post('getSentEdocList')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What happened to what the caller sent, per recipient, newest first' })
+  @ApiOkResponse({ description: '{status: OK, data: [{id, documentId, recipients: [...]}], next?}' })
+  async getSentEdocList(
+    @Principal() caller: SystemPrincipal,
+    @Body() dto: SentListDto,
+  ): Promise<SdkOk<SentItem[]>> {
+    const page = await this.sent.sentList({ ...caller, ...dto });
+    return ok({ data: page.items, next: page.next });
+  }
+
+  @Post('getAgenciesList')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The agency directory by OrganId (incremental with sinceVersion)' })
+  @ApiOkResponse({ description: '{status: OK, data: [{organId, name, ...}], next?, version}' })
+  async getAgenciesList(@Body() dto: AgenciesListDto): Promise<SdkOk<AgencyItem[]>> {
+    const page = await this.agencies.agenciesList(dto);
+    return ok({ data: page.agencies, next: page.next, version: page.version });
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DxError, REQUESTS } from '#contracts';
+import { NATS_CONNECTION, request } from '#bus';
+import { SIGNATURE_HEADERS, stringToSign } from '#registry';
+import { AUTH_OPTIONS, type AuthOptions, type SignedRequest, type SystemPrincipal } from './auth.types.js';
+
+const header = (h: SignedRequest['headers'], name: string): string | undefined => {
+  const v = h[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+};
+
+// Shapes that can never verify are refused here, without a round trip to the registry.
+const SYSTEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SIGNATURE = /^[0-9a-fA-F]{64}$/;
+
+export interface SignatureHeaders {
+  systemId: string;
+  timestamp: string;
+  signature: string;
+}
+
+/** The three DX1 headers: AUTH_MISSING naming those absent, and the shapes a registry could accept. */
+export function readSignatureHeaders(headers: SignedRequest['headers']): SignatureHeaders {
+  const systemId = header(headers, SIGNATURE_HEADERS.system);
+  const timestamp = header(headers, SIGNATURE_HEADERS.timestamp);
+  const signature = header(headers, SIGNATURE_HEADERS.signature);
+  const missing = (
+    [
+      [SIGNATURE_HEADERS.system, systemId],
+      [SIGNATURE_HEADERS.timestamp, timestamp],
+      [SIGNATURE_HEADERS.signature, signature],
+    ] as const
+  )
+    .filter(([, v]) => !v)
+    .map(([name]) => name);
+  if (missing.length || !systemId || !timestamp || !signature) {
+    throw new DxError('AUTH_MISSING', `request is not signed: missing ${missing.join(', ')}`);
+  }
+  if (!SYSTEM_ID.test(systemId))
+    throw new DxError('AUTH_UNKNOWN_SYSTEM', `unknown system ${systemId.slice(0, 64)}`);
+  if (!SIGNATURE.test(signature)) {
+    throw new DxError('AUTH_BAD_SIGNATURE', `${SIGNATURE_HEADERS.signature} must be 64 hex characters`);
+  }
+  return { systemId, timestamp, signature };
+}
+
+/**
+ * Checks a DX1 signed request (see #registry request-signature): the three headers are present, the timestamp
+ * is within the allowed window, and the registry confirms the HMAC over method, path, timestamp and body hash.
+ * The signature is verified by the registry on every call (it holds the secrets); nothing is cached, since
+ * its answer already carries the system's current agencies.
+ *
+ * TODO(replay): a captured request can be replayed within the window. Add a nonce (or remember signatures
+ * seen within the window, e.g. in a NATS KV bucket with a TTL) when the replay-protection issue is done.
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+  ) {}
+
+  async authenticate(req: SignedRequest, now = Date.now()): Promise<SystemPrincipal> {
+    const { systemId, timestamp, signature } = readSignatureHeaders(req.headers);
+    checkTimestamp(timestamp, this.options.authWindowSeconds, now);
+
+    const text = stringToSign({
+      method: req.method,
+      path: req.path,
+      timestamp,
+      bodySha256: createHash('sha256').update(req.rawBody).digest('hex'),
+    });
+    const reply = await request(
+      this.nc,
+      REQUESTS.registryAuthVerify.subject,
+      { systemId, stringToSign: text, signature },
+      this.options.verifyTimeoutMs ?? 5000,
+    );
+    return { systemId: reply.systemId, agencies: new Set(reply.agencies) };
+  }
+}
+
+/** x-dx-timestamp must be unix seconds within ±window of our clock. */
+export function checkTimestamp(value: string, windowSeconds: number, now = Date.now()): void {
+  if (!/^\d{1,12}$/.test(value)) {
+    throw new DxError('AUTH_STALE_TIMESTAMP', `${SIGNATURE_HEADERS.timestamp} must be unix time in seconds`);
+  }
+  const skew = Math.abs(Math.floor(now / 1000) - Number(value));
+  if (skew > windowSeconds) {
+    throw new DxError(
+      'AUTH_STALE_TIMESTAMP',
+      `${SIGNATURE_HEADERS.timestamp} is ${skew}s away from the hub's clock (allowed ±${windowSeconds}s)`,
+    );
+  }
+}

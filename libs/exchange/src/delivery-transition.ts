@@ -1,0 +1,31 @@
+import { DxError } from '#contracts';
+import type { DeliveryState } from '#store';
+
+/** The acknowledgements a receiving system sends with updateStatus (transport, not business, statuses). */
+export const TRANSPORT_STATUSES = ['processing', 'done', 'fail'] as const;
+export type TransportStatus = (typeof TRANSPORT_STATUSES)[number];
+
+export const isTransportStatus = (v: unknown): v is TransportStatus =>
+  typeof v === 'string' && (TRANSPORT_STATUSES as readonly string[]).includes(v);
+
+/**
+ * Whether a receiver may move its copy from `current` to `requested`:
+ * - pending / processing → processing | done | fail;
+ * - fail → processing | done (a receiver that failed may retry: getEdoc still serves the package);
+ * - done is final: repeating done is accepted (idempotent retry), anything else is refused;
+ * - failed (the hub could not deliver) accepts nothing.
+ * Returns false when the copy is already in that state (nothing to change), true when it changes.
+ */
+export function checkTransition(current: DeliveryState, requested: TransportStatus, where: string): boolean {
+  if (current === requested) return false;
+  if (current === 'done') {
+    throw new DxError(
+      'BAD_REQUEST',
+      `${where} is already done; done is final and cannot become ${requested}`,
+    );
+  }
+  if (current === 'failed') {
+    throw new DxError('BAD_REQUEST', `${where} could not be delivered (failed); it cannot be acknowledged`);
+  }
+  return true;
+}

@@ -1,0 +1,33 @@
+import { describe, it, expect } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEdxml } from '#edxml';
+import { documentKeyOf } from './document-key.js';
+
+const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
+const sample = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name)));
+
+describe('documentKeyOf', () => {
+  it('keys a document by its DocumentId', () => {
+    const pkg = sample('edoc_new.edxml');
+    expect(pkg.kind).toBe('edoc');
+    const documentId = pkg.kind === 'edoc' ? pkg.MessageHeader.DocumentId : undefined;
+    expect(documentId).toBeTruthy();
+    expect(documentKeyOf(pkg)).toEqual({ documentKey: documentId, documentId });
+  });
+
+  it('keys a status by the answered DocumentId, its StatusCode and its Timestamp', () => {
+    const pkg = sample('status_acceptance_03.edxml');
+    if (pkg.kind !== 'status') throw new Error('expected a status sample');
+    const h = pkg.MessageHeader;
+    const key = documentKeyOf(pkg);
+    expect(key.documentId).toBe(h.ResponseFor?.DocumentId);
+    expect(key.documentKey).toBe(`${h.ResponseFor?.DocumentId}|03|${h.Timestamp}`);
+  });
+
+  it('gives two statuses about the same document different keys', () => {
+    const a = documentKeyOf(sample('status_acceptance_03.edxml'));
+    const b = documentKeyOf(sample('status_finish_06.edxml'));
+    expect(a.documentKey).not.toBe(b.documentKey);
+  });
+});

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { DxError, type DeliveryEvent } from '#contracts';
+import { JETSTREAM, publishDeliveryEvent } from '#bus';
+import type { ReceivedItem, StatusUpdateResult } from '#sdk-client';
+import { agenciesInScope } from './caller-scope.js';
+import { DeliveryRepository } from './delivery.repository.js';
+import { checkTransition, isTransportStatus, TRANSPORT_STATUSES } from './delivery-transition.js';
+import type { Caller, MessageType, Page, PageRequest } from './exchange.types.js';
+import { deliveryCursor, messageTypes, pageLimit, requireDocId } from './pagination.js';
+import { toReceivedItem, toStatusUpdateResult } from './sdk-items.js';
+
+export interface ReceivedListInput extends Caller, PageRequest {
+  /** Both types when absent. */
+  messagetype?: MessageType;
+  agency?: string;
+}
+
+export interface UpdateStatusInput extends Caller {
+  docId: string;
+  status: string;
+  agency?: string;
+}
+
+/** The receiving side: the inbox, fetching a package, and acknowledging it. */
+@Injectable()
+export class InboxService {
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+  ) {}
+
+  /** Packages waiting for the caller's agencies; they stay listed (redelivered) until acknowledged done or fail. */
+  async receivedList(input: ReceivedListInput): Promise<Page<ReceivedItem>> {
+    const recipients = agenciesInScope(input, input.agency);
+    const limit = pageLimit(input.limit);
+    // One extra row tells whether another page follows.
+    const rows = await this.deliveries.inbox(
+      recipients,
+      messageTypes(input.messagetype),
+      deliveryCursor(input.after),
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toReceivedItem),
+      next: rows.length > limit ? page[page.length - 1].id : undefined,
+    };
+  }
+
+  /**
+   * The original bytes of a package the caller sent or received. Anything else, including a DocId that exists
+   * but is someone else's, is DOC_NOT_FOUND so that existence is not revealed.
+   */
+  async getEdoc(
+    input: Caller & { docId: string },
+  ): Promise<{ docId: string; sha256: string; content: Buffer }> {
+    const docId = requireDocId(input.docId);
+    const row = await this.deliveries.contentFor(docId, [...input.agencies]);
+    if (!row) throw new DxError('DOC_NOT_FOUND', `DocId ${docId} not found for system ${input.systemId}`);
+    return { docId: row.docId, sha256: row.sha256.trim(), content: row.content };
+  }
+
+  /**
+   * Transport acknowledgement of the caller's copies of a DocId (the named agency's, or all of the caller's:
+   * then if any copy cannot move, e.g. it is done, none does). The rows change in one transaction; the
+   * events are published after it for every copy now in the requested state, so a client retrying after a
+   * failed publish re-publishes them (eventIds de-duplicate).
+   */
+  async updateStatus(input: UpdateStatusInput): Promise<StatusUpdateResult[]> {
+    const docId = requireDocId(input.docId);
+    const status = input.status;
+    if (!isTransportStatus(status)) {
+      throw new DxError('BAD_REQUEST', `status must be one of ${TRANSPORT_STATUSES.join(', ')}`);
+    }
+    const recipients = agenciesInScope(input, input.agency);
+    const rows = await this.deliveries.transaction('updating the delivery status', async (em) => {
+      const current = await this.deliveries.lockForUpdate(em, docId, recipients);
+      if (!current.length) {
+        throw new DxError(
+          'DOC_NOT_FOUND',
+          `DocId ${docId} was not delivered to ${input.agency ?? 'your agencies'}`,
+        );
+      }
+      const changing = current.filter((r) =>
+        checkTransition(r.state, status, `the delivery of ${docId} to ${r.recipientOrganId}`),
+      );
+      const changed = await this.deliveries.setState(
+        em,
+        changing.map((r) => r.id),
+        status,
+      );
+      const byId = new Map(changed.map((r) => [r.id, r]));
+      return current.map((r) => byId.get(r.id) ?? r);
+    });
+
+    try {
+      for (const r of rows) {
+        const event: DeliveryEvent = {
+          eventId: `${docId}:${r.recipientOrganId}:${status}`,
+          docId,
+          recipient: r.recipientOrganId,
+          messageType: r.messageType,
+          event: status,
+          at: new Date(r.updatedAt).toISOString(),
+        };
+        await publishDeliveryEvent(this.js, event);
+      }
+    } catch (e) {
+      throw new DxError(
+        'UNAVAILABLE',
+        `the status was recorded but its event could not be published (${(e as Error).message}); send it again`,
+        503,
+        true,
+      );
+    }
+    return rows.map((r) => toStatusUpdateResult(docId, r));
+  }
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { DxError, type MessageType } from '#contracts';
+import { assertValid, parseEdxml, type EdxmlPackage } from '#edxml';
+import { documentKeyOf } from './document-key.js';
+import { parseToHeader } from './to-header.js';
+import type { SubmitInput } from './exchange.types.js';
+
+/** Everything a send is accepted with, once every check has passed. */
+export interface InspectedSubmission {
+  from: string;
+  to: string[];
+  messageType: MessageType;
+  serviceType: string;
+  sha256: string;
+  sizeBytes: number;
+  pkg: EdxmlPackage;
+  documentKey: string;
+  documentId: string;
+}
+
+const SERVICE_TYPE = 'eDoc';
+
+/**
+ * The checks of a send, cheapest first, with no I/O: the caller may send for `from`, the headers are well
+ * formed, the body is what `hash-file` says and not too large, and the package parses, is valid and matches the
+ * headers. Throws DxError (stable codes) or EdxmlError (EDXML_* codes with the library's message).
+ */
+export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): InspectedSubmission {
+  const h = input.headers;
+  const from = h.from?.trim();
+  if (!from) throw new DxError('BAD_REQUEST', 'header from is required (the sending agency OrganId)');
+  if (!input.agencies.has(from)) {
+    throw new DxError('FORBIDDEN_SENDER', `header from ${from} is not an agency of system ${input.systemId}`);
+  }
+  const messageType = h.messagetype?.trim().toLowerCase();
+  if (messageType !== 'edoc' && messageType !== 'status') {
+    throw new DxError('BAD_REQUEST', 'header messagetype must be edoc or status');
+  }
+  // The SDK always sends servicetype eDoc; a missing one is tolerated, another value is not ours to carry.
+  const serviceType = h.servicetype?.trim() || SERVICE_TYPE;
+  if (serviceType.toLowerCase() !== SERVICE_TYPE.toLowerCase()) {
+    throw new DxError('BAD_REQUEST', `header servicetype must be ${SERVICE_TYPE}`);
+  }
+  const to = parseToHeader(h.to);
+
+  const claimed = h.hashFile?.trim();
+  if (!claimed) throw new DxError('HASH_MISSING', 'header hash-file (SHA-256 hex of the body) is missing');
+  if (input.body.length > maxPackageBytes) {
+    throw new DxError(
+      'PAYLOAD_TOO_LARGE',
+      `the package is ${input.body.length} bytes; this hub accepts at most ${maxPackageBytes}`,
+    );
+  }
+  if (input.body.length === 0) throw new DxError('BAD_REQUEST', 'the body is empty: send the edXML package');
+  const sha256 = createHash('sha256').update(input.body).digest('hex');
+  if (claimed.toLowerCase() !== sha256) {
+    throw new DxError(
+      'HASH_MISMATCH',
+      `header hash-file ${claimed} does not match the body (SHA-256 ${sha256})`,
+    );
+  }
+
+  const pkg = parseEdxml(input.body);
+  assertValid(pkg);
+  if (pkg.kind !== messageType) {
+    throw new DxError(
+      'MESSAGE_TYPE_MISMATCH',
+      `header messagetype is ${messageType} but the body is a ${pkg.kind === 'edoc' ? 'document' : 'status'} package`,
+    );
+  }
+  const sender = pkg.MessageHeader.From?.OrganId;
+  if (sender !== from) {
+    throw new DxError(
+      'FROM_MISMATCH',
+      `header from ${from} differs from the package's From.OrganId ${sender ?? ''}`,
+    );
+  }
+  const { documentKey, documentId } = documentKeyOf(pkg);
+  return {
+    from,
+    to,
+    messageType,
+    serviceType,
+    sha256,
+    sizeBytes: input.body.length,
+    pkg,
+    documentKey,
+    documentId,
+  };
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { withDatabase } from './db-errors.js';
+import type { MessageType } from './exchange.types.js';
+
+export interface SubmissionRow {
+  docId: string;
+  messageType: MessageType;
+  senderOrganId: string;
+  systemId: string;
+  documentKey: string;
+  documentId: string;
+  sha256: string;
+  sizeBytes: number;
+  toHeader: string[];
+  acceptedAt: Date;
+  publishedAt: Date | null;
+}
+
+export type NewSubmission = Omit<SubmissionRow, 'acceptedAt' | 'publishedAt'>;
+
+const columns = (t: string): string =>
+  `${t}.doc_id AS "docId", ${t}.message_type AS "messageType", ${t}.sender_organ_id AS "senderOrganId",
+   ${t}.system_id AS "systemId", ${t}.document_key AS "documentKey", ${t}.document_id AS "documentId",
+   ${t}.sha256, ${t}.size_bytes::float8 AS "sizeBytes", ${t}.to_header AS "toHeader",
+   ${t}.accepted_at AS "acceptedAt", ${t}.published_at AS "publishedAt"`;
+
+/** The submission table: one row per accepted package, unique per (sender, message type, document key). */
+@Injectable()
+export class SubmissionRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * Records a new package, or finds the one already recorded under the same idempotency key (never
+   * overwriting it). Concurrent identical sends are serialised by the unique constraint.
+   */
+  async insertOrFind(row: NewSubmission): Promise<{ row: SubmissionRow; inserted: boolean }> {
+    return withDatabase('recording the submission', async () => {
+      const inserted: SubmissionRow[] = await this.ds.query(
+        `INSERT INTO submission (doc_id, message_type, sender_organ_id, system_id, document_key, document_id,
+           sha256, size_bytes, to_header)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT ON CONSTRAINT submission_idempotency DO NOTHING
+         RETURNING ${columns('submission')}`,
+        [
+          row.docId,
+          row.messageType,
+          row.senderOrganId,
+          row.systemId,
+          row.documentKey,
+          row.documentId,
+          row.sha256,
+          row.sizeBytes,
+          row.toHeader,
+        ],
+      );
+      if (inserted.length) return { row: inserted[0], inserted: true };
+      const existing: SubmissionRow[] = await this.ds.query(
+        `SELECT ${columns('s')} FROM submission s
+         WHERE s.sender_organ_id = $1 AND s.message_type = $2 AND s.document_key = $3`,
+        [row.senderOrganId, row.messageType, row.documentKey],
+      );
+      if (!existing.length) throw new Error(`submission conflict without a row for ${row.documentKey}`);
+      return { row: existing[0], inserted: false };
+    });
+  }
+
+  /**
+   * Submissions of the given senders, newest first. `afterDocId` is the last DocId of the previous page; it
+   * only counts when it is one of these senders' own submissions (otherwise the page is empty).
+   */
+  async sentBy(
+    senders: string[],
+    messageTypes: MessageType[],
+    limit: number,
+    options: { afterDocId?: string; docId?: string } = {},
+  ): Promise<SubmissionRow[]> {
+    const params: unknown[] = [senders, messageTypes, limit];
+    let where = '';
+    if (options.docId) {
+      params.push(options.docId);
+      where += ` AND s.doc_id = $${params.length}`;
+    }
+    if (options.afterDocId) {
+      params.push(options.afterDocId);
+      where += ` AND (s.accepted_at, s.doc_id) < (SELECT c.accepted_at, c.doc_id FROM submission c
+        WHERE c.doc_id = $${params.length} AND c.sender_organ_id = ANY($1))`;
+    }
+    return withDatabase('listing sent packages', () =>
+      this.ds.query(
+        `SELECT ${columns('s')} FROM submission s
+         WHERE s.sender_organ_id = ANY($1) AND s.message_type = ANY($2)${where}
+         ORDER BY s.accepted_at DESC, s.doc_id DESC
+         LIMIT $3`,
+        params,
+      ),
+    );
+  }
+
+  async markPublished(docId: string): Promise<void> {
+    await withDatabase('marking the submission published', () =>
+      this.ds.query(`UPDATE submission SET published_at = now() WHERE doc_id = $1 AND published_at IS NULL`, [
+        docId,
+      ]),
+    );
+  }
+}

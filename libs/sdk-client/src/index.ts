@@ -1,0 +1,2 @@
+export * from './sdk.protocol.js';
+export * from './docaxis.client.js';

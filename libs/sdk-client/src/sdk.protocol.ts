@@ -1,0 +1,186 @@
+// The SDK-compatible HTTP API of the gateway: call paths, request headers and fields, answer shapes.
+// Shared by the server (apps/gateway) and every client (DocaxisClient, the CLI, the SDK-HTTP connector), so the
+// two sides cannot drift. Pure declarations: importing this module loads nothing else.
+
+/** The calls, named as in the national axis SDK. All are POST except `health`. */
+export const SDK_PATHS = {
+  sendEdoc: '/sendEdoc',
+  getReceivedEdocList: '/getReceivedEdocList',
+  getEdoc: '/getEdoc',
+  updateStatus: '/updateStatus',
+  getSentEdocList: '/getSentEdocList',
+  getAgenciesList: '/getAgenciesList',
+  health: '/health',
+} as const;
+
+/** Request headers of `POST /sendEdoc` (lower-case, as Node reports them). */
+export const SEND_HEADERS = {
+  from: 'from',
+  to: 'to',
+  serviceType: 'servicetype',
+  messageType: 'messagetype',
+  hashFile: 'hash-file',
+} as const;
+
+/** Response headers of `POST /getEdoc` answered as raw bytes (`Accept: application/octet-stream`). */
+export const EDOC_RESPONSE_HEADERS = {
+  docId: 'x-dx-doc-id',
+  sha256: 'x-dx-sha256',
+} as const;
+
+export const SERVICE_TYPE = 'eDoc';
+export type SdkMessageType = 'edoc' | 'status';
+/** Transport acknowledgements a receiver may send with /updateStatus (not business statuses). */
+export const TRANSPORT_STATUSES = ['processing', 'done', 'fail'] as const;
+export type TransportStatus = (typeof TRANSPORT_STATUSES)[number];
+/** State of one recipient's copy as listed: the transport statuses plus `pending` and `failed` (undeliverable). */
+export type DeliveryStatus = 'pending' | 'processing' | 'done' | 'fail' | 'failed';
+
+/** Every answer: `status` OK with ErrorCode '0', or FAIL with a stable code (see ErrorCodes / EDXML_*). */
+export interface SdkOk<T = undefined> {
+  status: 'OK';
+  ErrorCode: '0';
+  ErrorDesc: '';
+  /** The hub DocId (sendEdoc only). */
+  DocId?: string;
+  data?: T;
+  /** Cursor for the next page of a list call; absent on the last page. */
+  next?: string;
+  /** Registry version the agency list was read at (getAgenciesList only). */
+  version?: number;
+}
+
+export interface SdkFail {
+  status: 'FAIL';
+  ErrorCode: string;
+  ErrorDesc: string;
+}
+
+export type SdkAnswer<T = undefined> = SdkOk<T> | SdkFail;
+
+// ---- request bodies (JSON) ----
+
+export interface ReceivedListRequest {
+  /** edoc or status; both when absent. */
+  messagetype?: SdkMessageType;
+  /** One of the caller's agencies; all of them when absent. */
+  agency?: string;
+  limit?: number;
+  /** `next` of the previous page. */
+  after?: string;
+}
+
+export interface GetEdocRequest {
+  docId: string;
+}
+
+export interface UpdateStatusRequest {
+  docId: string;
+  status: TransportStatus;
+  /** Which of the caller's agencies acknowledges; all of the caller's recipients of the DocId when absent. */
+  agency?: string;
+}
+
+export interface SentListRequest {
+  /** edoc or status; both when absent. */
+  messagetype?: SdkMessageType;
+  /** One of the caller's agencies; all of them when absent. */
+  agency?: string;
+  /** Only this DocId. */
+  docId?: string;
+  limit?: number;
+  after?: string;
+}
+
+export interface AgenciesListRequest {
+  /** Only agencies changed after this registry version (incremental sync). */
+  sinceVersion?: number;
+  limit?: number;
+  after?: string;
+}
+
+// ---- answer data ----
+
+export interface SendResult {
+  docId: string;
+  /** True when the same package had already been accepted: the original DocId is returned. */
+  duplicate: boolean;
+}
+
+/** One package in the caller's inbox (one per recipient agency of the caller). */
+export interface ReceivedItem {
+  /** Hub DocId: pass it to getEdoc and updateStatus. */
+  id: string;
+  from: string;
+  to: string;
+  serviceType: string;
+  messageType: SdkMessageType;
+  status: DeliveryStatus;
+  /** ISO-8601. */
+  created_time: string;
+  updated_time: string;
+  contentSha256: string;
+  contentLength: number;
+  /** edXML DocumentId (of the answered document, for a status package). */
+  documentId: string;
+}
+
+export interface EdocContent {
+  docId: string;
+  /** Base64 of the original package bytes, byte-identical to what the sender submitted. */
+  content: string;
+  sha256: string;
+}
+
+export interface StatusUpdateResult {
+  docId: string;
+  agency: string;
+  status: DeliveryStatus;
+  updated_time: string;
+}
+
+export interface BusinessStatusInfo {
+  /** edXML StatusCode, e.g. 03. */
+  code: string;
+  meaning: string | null;
+  description: string | null;
+  time: string | null;
+}
+
+export interface SentRecipient {
+  to: string;
+  status: DeliveryStatus;
+  businessStatus: BusinessStatusInfo | null;
+  failure: { code: string | null; reason: string | null } | null;
+  updated_time: string;
+}
+
+/** One package the caller sent, with what happened to each recipient's copy so far. */
+export interface SentItem {
+  id: string;
+  from: string;
+  serviceType: string;
+  messageType: SdkMessageType;
+  documentId: string;
+  contentSha256: string;
+  contentLength: number;
+  /** Recipients the sender named in its `to` header (the package's To list is what routing uses). */
+  toHeader: string[];
+  accepted_time: string;
+  /** False until the package is on the bus (a retry of the send completes it). */
+  published: boolean;
+  /** Empty until the router has recorded the deliveries. */
+  recipients: SentRecipient[];
+}
+
+export interface AgencyItem {
+  organId: string;
+  code2020?: string;
+  name: string;
+  parentOrganId?: string;
+  axisOrganId?: string;
+  systemId?: string;
+  email?: string;
+  deleted?: boolean;
+  version: number;
+}
