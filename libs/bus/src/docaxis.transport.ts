@@ -60,6 +60,8 @@ export class DocaxisTransport extends Server implements CustomTransportStrategy 
           throw new Error(`pattern ${pattern} is not a consumer or request subject declared in proto/`);
         }
       }
+      // Subscriptions are registered with the server once flushed: only then is the service really answering.
+      await this.nc.flush();
       callback();
     } catch (e) {
       callback(e);

@@ -75,7 +75,7 @@ export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): 
       `header from ${from} differs from the package's From.OrganId ${sender ?? ''}`,
     );
   }
-  const { documentKey, documentId } = documentKeyOf(pkg);
+  const { documentKey, documentId } = documentKeyOf(pkg, sha256);
   return {
     from,
     to,
