@@ -1,10 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { DxError, type ConsumerKey } from '#contracts';
-import { readAcceptedPackageMeta, type AcceptedPackageMeta, type BusMessage } from '#bus';
+import type { ConsumerKey } from '#contracts';
+import { readAcceptedPackageMeta, type BusMessage } from '#bus';
 import { ArchiveService, parseDeliveryEvent } from '#archive';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Controller()
 export class ArchiveController {
@@ -12,26 +10,11 @@ export class ArchiveController {
 
   @EventPattern('archivePackages' satisfies ConsumerKey)
   async onAcceptedPackage(@Payload() msg: BusMessage): Promise<void> {
-    await this.archive.archivePackage(acceptedMeta(msg), msg.data);
+    await this.archive.archivePackage(readAcceptedPackageMeta(msg.headers), msg.data);
   }
 
   @EventPattern('archiveEvents' satisfies ConsumerKey)
   async onDeliveryEvent(@Payload() msg: BusMessage): Promise<void> {
     await this.archive.recordEvent(parseDeliveryEvent(msg.data));
   }
-}
-
-/** Headers the gateway did not set right cannot be fixed by a retry: dead-letter at once. */
-function acceptedMeta(msg: BusMessage): AcceptedPackageMeta {
-  let meta: AcceptedPackageMeta;
-  try {
-    meta = readAcceptedPackageMeta(msg.headers);
-  } catch (e) {
-    throw new DxError('BAD_REQUEST', `seq ${msg.streamSequence}: ${(e as Error).message}`, 400, false);
-  }
-  if (!UUID.test(meta.docId)) throw new DxError('BAD_REQUEST', `bad DocId ${meta.docId}`, 400, false);
-  if (Number.isNaN(Date.parse(meta.acceptedAt))) {
-    throw new DxError('BAD_REQUEST', `bad accepted-at ${meta.acceptedAt}`, 400, false);
-  }
-  return meta;
 }

@@ -1,3 +1,4 @@
+import { dbCall } from '#store';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DxError, type DeliveryEvent, type MessageType } from '#contracts';
@@ -82,7 +83,7 @@ export class ArchiveService {
     }
     const validationIssues = pkg ? safeValidate(pkg) : [];
     const cols = archiveColumns(pkg, meta, { parseError, validationIssues });
-    const { inserted, storedSha256 } = await this.db('archive package', () =>
+    const { inserted, storedSha256 } = await dbCall('archive package', () =>
       this.repo.insertPackage({
         ...cols,
         docId: meta.docId,
@@ -110,19 +111,19 @@ export class ArchiveService {
 
   /** Records one delivery event; an event id seen before is ignored (returns false). */
   async recordEvent(ev: DeliveryEvent): Promise<boolean> {
-    return this.db('record event', () => this.repo.insertEvent(ev));
+    return dbCall('record event', () => this.repo.insertEvent(ev));
   }
 
   /** The original package bytes and their recorded hash, or null for an unknown DocId. */
   async getOriginal(docId: string): Promise<OriginalPackage | null> {
-    const row = await this.db('read original', () => this.repo.findOriginal(docId));
+    const row = await dbCall('read original', () => this.repo.findOriginal(docId));
     if (!row) return null;
     return { ...row, intact: sha256Hex(row.content) === row.sha256 };
   }
 
   /** Delivery events of a package, grouped per recipient (ordered by OrganId), each group oldest first. */
   async getHistory(docId: string): Promise<RecipientHistory[]> {
-    const rows = await this.db('read history', () => this.repo.listHistory(docId));
+    const rows = await dbCall('read history', () => this.repo.listHistory(docId));
     const byRecipient = new Map<string, HistoryEvent[]>();
     for (const r of rows) {
       const list = byRecipient.get(r.recipient) ?? [];
@@ -133,16 +134,6 @@ export class ArchiveService {
       byRecipient.set(r.recipient, list);
     }
     return [...byRecipient].map(([recipient, events]) => ({ recipient, events }));
-  }
-
-  /** Database failures are transient for the bus: the message is retried with back-off. */
-  private async db<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof DxError) throw e;
-      throw new DxError('UNAVAILABLE', `${what}: ${(e as Error).message}`, 503, true);
-    }
   }
 }
 

@@ -41,6 +41,9 @@ export async function publishAcceptedPackage(
   return js.publish(packageAcceptedSubject(meta.messageType), bytes, { msgID: meta.docId, headers: h });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads what the gateway put in the headers; bad headers are a permanent BAD_REQUEST (a retry cannot fix them). */
 export function readAcceptedPackageMeta(h: Record<string, string>): AcceptedPackageMeta {
   const need = (name: string): string => {
     const v = h[name];
@@ -51,8 +54,10 @@ export function readAcceptedPackageMeta(h: Record<string, string>): AcceptedPack
   if (messageType !== 'edoc' && messageType !== 'status') {
     throw new DxError('BAD_REQUEST', `${HEADERS.messageType} must be edoc or status`);
   }
+  const docId = need(HEADERS.docId);
+  if (!UUID.test(docId)) throw new DxError('BAD_REQUEST', `${HEADERS.docId} is not a UUID: ${docId}`);
   return {
-    docId: need(HEADERS.docId),
+    docId,
     messageType,
     from: need(HEADERS.from),
     to: h[HEADERS.to] ? h[HEADERS.to].split(',').filter(Boolean) : [],

@@ -1,3 +1,4 @@
+import { ORGANIZATION_FIELDS, RESPONSE_FOR_FIELDS, STAFF_FIELDS } from './edxml.fields.js';
 // Write packages in exactly the official samples' layout (a national-axis validator is reported to reject
 // equivalent but differently prefixed XML). Plain string building: exact layout, and fast on big base64.
 import { EDXML_NAMESPACE, EdxmlErrorCode, type EdxmlStatusCode } from './edxml.constants.js';
@@ -80,19 +81,6 @@ class XmlLines {
     this.element(depth, listName, () => items.forEach((item) => this.leaf(depth + 1, itemName, item)));
   }
 }
-
-const ORGANIZATION_FIELDS = [
-  'OrganId',
-  'OrganName',
-  'OrganizationInCharge',
-  'OrganAdd',
-  'Email',
-  'Telephone',
-  'Fax',
-  'Website',
-] as const satisfies readonly (keyof Organization)[];
-const RESPONSE_FOR_FIELDS = ['OrganId', 'Code', 'PromulgationDate', 'DocumentId'] as const;
-const STAFF_FIELDS = ['Department', 'Staff', 'Mobile', 'Email'] as const;
 
 function organization(out: XmlLines, depth: number, name: string, org: Organization | undefined): void {
   if (org) out.element(depth, name, () => out.leaves(depth + 1, org, ORGANIZATION_FIELDS));

@@ -1,3 +1,4 @@
+import { ORGANIZATION_FIELDS, RESPONSE_FOR_FIELDS, STAFF_FIELDS } from './edxml.fields.js';
 // Parse edXML bytes into the model. Namespace-aware (elements are matched by namespace URI and local name,
 // so any prefix layout works), tolerant of what real producers send (domain.md), strict about XML itself.
 import { Parser } from 'xml2js';
@@ -211,19 +212,6 @@ function readList(node: XNode | undefined, listName: string, itemName: string): 
 function setIfDefined<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) target[key] = value;
 }
-
-const ORGANIZATION_FIELDS = [
-  'OrganId',
-  'OrganName',
-  'OrganizationInCharge',
-  'OrganAdd',
-  'Email',
-  'Telephone',
-  'Fax',
-  'Website',
-] as const;
-const RESPONSE_FOR_FIELDS = ['OrganId', 'Code', 'PromulgationDate', 'DocumentId'] as const;
-const STAFF_FIELDS = ['Department', 'Staff', 'Mobile', 'Email'] as const;
 
 function readStaffInfo(parent: XNode): StaffInfo | undefined {
   const node = child(parent, 'StaffInfo');

@@ -1,3 +1,4 @@
+import { dbCall } from '#store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -99,7 +100,7 @@ export class RoutingService {
    */
   async route(meta: AcceptedPackageMeta, bytes: Uint8Array, opts: RouteOptions = {}): Promise<RouteResult> {
     const plan = await this.plan(meta, bytes, opts.attempt ?? 1);
-    const { inserted, status } = await this.db('record deliveries', () =>
+    const { inserted, status } = await dbCall('record deliveries', () =>
       this.ds.transaction(async (em) => {
         const n = await this.deliveries.insertMany(em, meta.docId, meta.messageType, meta.from, plan.rows);
         const s = plan.businessStatus
@@ -108,7 +109,7 @@ export class RoutingService {
         return { inserted: n, status: s };
       }),
     );
-    const stored = await this.db('read deliveries', () =>
+    const stored = await dbCall('read deliveries', () =>
       this.deliveries.listForDoc(this.ds.manager, meta.docId),
     );
     const businessStatus =
@@ -165,7 +166,7 @@ export class RoutingService {
     const originals: OriginalDocument[] = [];
     for (const documentId of intent.referredDocumentIds) {
       // Only the sender's own documents: nobody else may act on them or learn their distribution list.
-      const o = await this.db('find original', () =>
+      const o = await dbCall('find original', () =>
         this.submissions.findOriginal(this.ds.manager, documentId, {
           excludeDocId: meta.docId,
           sender: meta.from,
@@ -201,7 +202,7 @@ export class RoutingService {
     intent: Extract<RoutingIntent, { kind: 'status' }>,
     attempt: number,
   ): Promise<RoutingPlan> {
-    const original = await this.db('find original', () =>
+    const original = await dbCall('find original', () =>
       this.submissions.findOriginal(this.ds.manager, intent.originalDocumentId, {
         excludeDocId: meta.docId,
         preferSender: intent.counterpart || undefined,
@@ -353,16 +354,6 @@ export class RoutingService {
       }
     } catch (e) {
       throw new DxError('UNAVAILABLE', `publish delivery events: ${(e as Error).message}`, 503, true);
-    }
-  }
-
-  /** Database failures are transient for the bus: the package is retried with back-off. */
-  private async db<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof DxError) throw e;
-      throw new DxError('UNAVAILABLE', `${what}: ${(e as Error).message}`, 503, true);
     }
   }
 }

@@ -6,3 +6,4 @@ export * from './entities/delivery.entity.js';
 export * from './entities/archived-package.entity.js';
 export * from './entities/delivery-history.entity.js';
 export * from './store.module.js';
+export * from './db-call.js';
