@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { mkdtempSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -207,5 +207,49 @@ describe('one provincial axis, end to end', () => {
       );
       expect(item.from).toBe(A);
     }
+  });
+
+  it('serves the CLI: validate, send, inbox, fetch --ack and status', async () => {
+    const docaxis = (...args: string[]) =>
+      run(process.execPath, [cli, '--state-dir', stateDir, ...args], { env, cwd: stateDir, timeout: 60_000 });
+    const doc = buildDemoDocument({
+      from: { organId: A, name: 'A' },
+      to: [{ organId: C, name: 'C' }],
+      codeNumber: '201',
+      codeNotation: 'UBND-VP',
+      subject: 'V/v gửi bằng dòng lệnh',
+    });
+    const file = join(stateDir, 'cli-doc.edxml');
+    writeFileSync(file, doc.bytes);
+
+    const summary = JSON.parse((await docaxis('validate', file)).stdout) as {
+      documentId: string;
+      to: string[];
+    };
+    expect(summary.documentId).toBe(doc.documentId);
+    expect(summary.to).toEqual([C]);
+    const malformed = resolve('../shared/conformance/edxml/vpcp-sdk/edoc_2803_malformed.edxml');
+    await expect(docaxis('validate', malformed)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('EDXML_MALFORMED'),
+    });
+
+    const sentOut = (await docaxis('send', file)).stdout;
+    const docId = /DocId ([0-9a-f-]{36})/.exec(sentOut)?.[1];
+    expect(docId).toBeDefined();
+
+    const inbox = await eventually(async () => {
+      const out = (await docaxis('inbox', C)).stdout;
+      return out.includes(docId!) ? out : null;
+    }, 'the CLI inbox');
+    expect(inbox).toContain(`from ${A}`);
+
+    const out = join(stateDir, 'fetched.edxml');
+    await docaxis('fetch', docId!, '-o', out, '--as', C, '--ack');
+    expect(Buffer.compare(readFileSync(out), doc.bytes)).toBe(0);
+    expect((await docaxis('inbox', C)).stdout).not.toContain(docId!);
+
+    const status = (await docaxis('status', docId!, '--as', A)).stdout;
+    expect(status).toMatch(new RegExp(`${C.replace(/\./g, '\\.')}\\s+done`));
   });
 });

@@ -426,7 +426,7 @@ describe('seed file', () => {
     const first = await seedRegistryIfEmpty(service, file);
     expect(first?.created).toBeGreaterThan(0);
     expect(first?.updated).toBe(0);
-    const res = await service.resolve(['000.00.00.G22', '000.00.00.H41', '000.00.00.H14', '000.01.00.H41']);
+    const res = await service.resolve(['000.00.00.G22', '000.00.00.H41', '000.00.00.H14', '000.00.01.H41']);
     expect(res.unknown).toEqual([]);
     expect(res.agencies.find((a) => a.organId === '000.00.00.G22')?.name).toBe('Văn phòng Chính phủ');
     expect(await seedRegistryIfEmpty(service, file)).toBeNull();
