@@ -14,7 +14,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { connectBus, createBusMicroservice, ensureTopology, request } from '#bus';
 import { HEADERS, REQUESTS, STREAMS, packageAcceptedSubject } from '#contracts';
-import { signedHeaders } from '#registry';
+import { signedHeaders } from '#contracts';
 import { DocaxisClient, DocaxisClientError, SDK_PATHS, type SdkAnswer } from '#sdk-client';
 import { createDataSource, runMigrations } from '#store';
 import { createGatewayApp, OPENAPI_JSON_PATH } from '../../apps/gateway/src/gateway.app.js';

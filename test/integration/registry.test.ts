@@ -5,16 +5,8 @@ import type { INestMicroservice } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { connectBus, createBusMicroservice, request } from '#bus';
-import { DxError, REQUESTS, type RequestMap } from '#contracts';
-import {
-  RegistryRepository,
-  RegistryService,
-  SecretBox,
-  seedRegistryIfEmpty,
-  signRequest,
-  stringToSign,
-  sha256Hex,
-} from '#registry';
+import { DxError, REQUESTS, sha256Hex, signRequest, stringToSign, type RequestMap } from '#contracts';
+import { RegistryRepository, RegistryService, SecretBox, seedRegistryIfEmpty } from '#registry';
 import { createDataSource, RegistrySystemEntity, runMigrations } from '#store';
 import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';

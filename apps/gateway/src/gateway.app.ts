@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { SIGNATURE_HEADERS } from '#registry';
+import { SIGNATURE_HEADERS } from '#contracts';
 import { GatewayModule } from './gateway.module.js';
 import type { GatewayOptions } from './gateway.options.js';
 import { sdkValidationPipe } from './validation.js';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DxError, REQUESTS } from '#contracts';
 import { NATS_CONNECTION, request } from '#bus';
-import { SIGNATURE_HEADERS, stringToSign } from '#registry';
+import { SIGNATURE_HEADERS, stringToSign } from '#contracts';
 import { AUTH_OPTIONS, type AuthOptions, type SignedRequest, type SystemPrincipal } from './auth.types.js';
 
 const header = (h: SignedRequest['headers'], name: string): string | undefined => {
@@ -47,7 +47,7 @@ export function readSignatureHeaders(headers: SignedRequest['headers']): Signatu
 }
 
 /**
- * Checks a DX1 signed request (see #registry request-signature): the three headers are present, the timestamp
+ * Checks a DX1 signed request (see #contracts request-signature): the three headers are present, the timestamp
  * is within the allowed window, and the registry confirms the HMAC over method, path, timestamp and body hash.
  * The signature is verified by the registry on every call (it holds the secrets); nothing is cached, since
  * its answer already carries the system's current agencies.

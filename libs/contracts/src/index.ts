@@ -1,3 +1,4 @@
 export * from './generated/contracts.js';
 export * from './subjects.js';
 export * from './errors.js';
+export * from './request-signature.js';

@@ -1,5 +1,4 @@
 // The agency/system registry and the DX1 request-signing scheme shared by the gateway and its clients.
-export * from './request-signature.js';
 export * from './secret-box.js';
 export * from './csv.js';
 export * from './dto/index.js';

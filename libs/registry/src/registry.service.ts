@@ -11,7 +11,7 @@ import { DEFAULT_LIST_LIMIT } from './dto/requests.dto.js';
 import { parseImport } from './registry.import.js';
 import { RegistryRepository } from './registry.repository.js';
 import type { ListQuery } from './registry.types.js';
-import { verifySignature } from './request-signature.js';
+import { verifySignature } from '#contracts';
 import { generateSecret, SecretBox } from './secret-box.js';
 
 /**

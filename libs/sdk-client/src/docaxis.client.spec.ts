@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADERS, stringToSign, verifySignature } from '#registry';
+import { SIGNATURE_HEADERS, stringToSign, verifySignature } from '#contracts';
 import { DocaxisClient, DocaxisClientError } from './docaxis.client.js';
 
 const SECRET = 'test-secret-of-sys-a';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signedHeaders } from '#registry';
+import { signedHeaders } from '#contracts';
 import {
   EDOC_RESPONSE_HEADERS,
   SDK_PATHS,
