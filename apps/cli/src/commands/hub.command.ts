@@ -19,7 +19,7 @@ export function registerHubCommands(program: Command): void {
         console.log(`  ${name.padEnd(9)} pid ${s.pid}  log ${s.log}`);
       if (opts.demo) await runDemoExchange(state, (line) => console.log(line));
       console.log(
-        `\nThe hub keeps running. Try: docaxis inbox 000.00.02.H41   ·   stop it with: docaxis down`,
+        `\nThe hub keeps running. Try: node bin/docaxis.js inbox 000.00.02.H41   ·   stop it with: node bin/docaxis.js down`,
       );
       console.log(
         `Demo system credentials are in ${stateDir}/hub.json; API docs at ${state.gatewayUrl}/docs`,
