@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import {
@@ -18,9 +18,7 @@ import {
   type MessageType,
 } from '#contracts';
 import {
-  connectBus,
   createBusMicroservice,
-  ensureTopology,
   listDeadLetters,
   publishAcceptedPackage,
   publishDeliveryEvent,
@@ -30,7 +28,7 @@ import { createDataSource, runMigrations } from '#store';
 import { ArchiveService } from '#archive';
 import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { natsUrl } from '../support/nats.js';
+import { cleanBus, natsUrl } from '../support/nats.js';
 
 /** The parts of archived_package.metadata these tests read. */
 interface Metadata {
@@ -101,15 +99,7 @@ describe('archive over real JetStream and Postgres', () => {
     await runMigrations(db.url);
     ds = createDataSource(db.url, 2);
     await ds.initialize();
-    nc = await connectBus(natsUrl(), 'archive-test');
-    js = jetstream(nc);
-    jsm = await jetstreamManager(nc);
-    await ensureTopology(jsm);
-    for (const s of Object.values(STREAMS)) await jsm.streams.purge(s.name);
-    // Fresh durables: nothing another test file left behind is delivered to this file's app.
-    for (const c of [CONSUMERS.archivePackages, CONSUMERS.archiveEvents]) {
-      await jsm.consumers.delete(STREAMS[c.stream].name, c.durable).catch(() => undefined);
-    }
+    ({ nc, js, jsm } = await cleanBus('archive-test', ['archivePackages', 'archiveEvents']));
     app = await createBusMicroservice(
       ArchiveAppModule.forRoot({ databaseUrl: db.url }),
       { natsUrl: natsUrl(), name: 'archive-test' },

@@ -1,12 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   createBusMicroservice,
-  connectBus,
-  ensureTopology,
   listDeadLetters,
   publishAcceptedPackage,
   replayDeadLetter,
@@ -14,7 +12,7 @@ import {
   type BusMessage,
 } from '#bus';
 import { CONSUMERS, DxError, HEADERS, REQUESTS, STREAMS, type ResolveAgenciesRequest } from '#contracts';
-import { natsUrl } from '../support/nats.js';
+import { cleanBus, natsUrl } from '../support/nats.js';
 
 // What the test handler should do with the next message, keyed by DocId.
 const behaviour = new Map<string, 'ok' | 'transient-twice' | 'permanent' | 'always-transient'>();
@@ -79,12 +77,7 @@ describe('DocaxisTransport over real JetStream', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectBus(natsUrl(), 'bus-test');
-    jsm = await jetstreamManager(nc);
-    await ensureTopology(jsm);
-    for (const s of Object.values(STREAMS)) await jsm.streams.purge(s.name);
-    // A fresh durable so messages from other test files do not reach this probe.
-    await jsm.consumers.delete(STREAMS.packages.name, CONSUMERS.router.durable).catch(() => undefined);
+    ({ nc, jsm } = await cleanBus('bus-test', ['router']));
     app = await createBusMicroservice(
       ProbeModule,
       { natsUrl: natsUrl(), name: 'bus-test', nakDelaysMs: [20] },

@@ -6,13 +6,11 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { CONSUMERS, HEADERS, REQUESTS, STREAMS, type MessageType } from '#contracts';
+import { CONSUMERS, HEADERS, REQUESTS, STREAMS, type MessageType, type ConsumerKey } from '#contracts';
 import {
-  connectBus,
   createBusMicroservice,
-  ensureTopology,
   listDeadLetters,
   publishAcceptedPackage,
   request,
@@ -25,7 +23,7 @@ import { RouterAppModule } from '../../apps/router/src/router.module.js';
 import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
 import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { natsUrl } from '../support/nats.js';
+import { cleanBus, natsUrl } from '../support/nats.js';
 import type { DataSource } from 'typeorm';
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
@@ -163,15 +161,7 @@ describe('router (with the registry and the archive) over real JetStream and Pos
     await runMigrations(db.url);
     ds = createDataSource(db.url, 2);
     await ds.initialize();
-    nc = await connectBus(natsUrl(), 'routing-test');
-    js = jetstream(nc);
-    jsm = await jetstreamManager(nc);
-    await ensureTopology(jsm);
-    for (const s of Object.values(STREAMS)) await jsm.streams.purge(s.name);
-    // Fresh durables: nothing another test file left behind is delivered to this file's apps.
-    for (const c of Object.values(CONSUMERS)) {
-      await jsm.consumers.delete(STREAMS[c.stream].name, c.durable).catch(() => undefined);
-    }
+    ({ nc, js, jsm } = await cleanBus('routing-test', Object.keys(CONSUMERS) as ConsumerKey[]));
     await startRegistry();
     const imported = await request(nc, REQUESTS.registryImport.subject, {
       format: 'json',

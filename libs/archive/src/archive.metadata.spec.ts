@@ -5,6 +5,7 @@ import path from 'node:path';
 import { decodeAttachment, parseEdxml, type EdxmlDocument } from '#edxml';
 import type { AcceptedPackageMeta } from '#bus';
 import { archiveColumns, base64DecodedSize } from './archive.metadata.js';
+import { SAMPLES } from '../../../test/support/samples.js';
 
 /** The parts of archived_package.metadata these tests read. */
 interface Metadata {
@@ -16,7 +17,6 @@ interface Metadata {
   parseError?: { code: string; message: string };
 }
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const read = (name: string) => readFileSync(path.join(SAMPLES, name));
 
 function meta(over: Partial<AcceptedPackageMeta> = {}): AcceptedPackageMeta {

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   EDXML_NAMESPACE,
-  EdxmlError,
   EdxmlErrorCode,
   buildEdxml,
   buildStatus,
@@ -15,8 +14,8 @@ import {
   type EdxmlStatus,
   type StatusInput,
 } from './index.js';
+import { SAMPLES, refusal } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const load = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name)));
 const built = (name: string): string => buildEdxml(load(name)).toString('utf8');
 
@@ -32,16 +31,6 @@ function childNames(xml: string, container: string): string[] {
     if (m && m[1].length === indent) names.push(m[2]);
   }
   return names;
-}
-
-function refusal(fn: () => unknown): EdxmlError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EdxmlError) return e;
-    throw e;
-  }
-  throw new Error('expected an EdxmlError');
 }
 
 describe('buildEdxml layout', () => {

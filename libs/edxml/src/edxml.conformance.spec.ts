@@ -4,7 +4,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import {
-  EdxmlError,
   EdxmlErrorCode,
   buildEdxml,
   decodeAttachment,
@@ -13,22 +12,12 @@ import {
   type EdxmlDocument,
   type EdxmlStatus,
 } from './index.js';
+import { SAMPLES, refusal } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const MALFORMED = 'edoc_2803_malformed.edxml';
 const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const names = readdirSync(SAMPLES).filter((f) => f.endsWith('.edxml'));
 const wellFormed = names.filter((f) => f !== MALFORMED);
-
-function refusal(fn: () => unknown): EdxmlError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EdxmlError) return e;
-    throw e;
-  }
-  throw new Error('expected an EdxmlError');
-}
 
 describe('vpcp-sdk conformance samples', () => {
   it('finds all 15 samples', () => {

@@ -24,8 +24,8 @@ import {
   summaryOf,
   type EdxmlDocument,
 } from './index.js';
+import { SAMPLES } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const load = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name)));
 const doc = (name: string): EdxmlDocument => load(name) as EdxmlDocument;
 

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   EDXML_NAMESPACE,
-  EdxmlError,
   EdxmlErrorCode,
   normalizeContentId,
   parseEdxml,
@@ -14,24 +13,14 @@ import {
   type EdxmlDocument,
   type EdxmlPackage,
 } from './index.js';
+import { SAMPLES, refusal } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const FIXTURES = path.resolve(process.cwd(), 'libs/edxml/test-fixtures');
 const text = (name: string): string => readFileSync(path.join(SAMPLES, name), 'utf8');
 const asDoc = (pkg: EdxmlPackage): EdxmlDocument => {
   if (pkg.kind !== 'edoc') throw new Error(`expected a document, got ${pkg.kind}`);
   return pkg;
 };
-
-function refusal(fn: () => unknown): EdxmlError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EdxmlError) return e;
-    throw e;
-  }
-  throw new Error('expected an EdxmlError');
-}
 
 /**
  * Reorder the direct children of the first `<edXML:container>` by descending element name. The sort is

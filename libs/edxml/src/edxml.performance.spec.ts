@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdxml, parseEdxml, validateEdxml, type EdxmlDocument } from './index.js';
-
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
+import { SAMPLES } from '../../../test/support/samples.js';
 
 function packageOf(megabytes: number): Buffer {
   const doc = parseEdxml(readFileSync(path.join(SAMPLES, 'edoc_new.edxml'))) as EdxmlDocument;

@@ -14,8 +14,8 @@ import {
   type EdxmlStatus,
   type EdxmlValidationIssue,
 } from './index.js';
+import { SAMPLES } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const load = (name: string): EdxmlPackage => parseEdxml(readFileSync(path.join(SAMPLES, name)));
 const doc = (name = 'edoc_update.edxml'): EdxmlDocument => load(name) as EdxmlDocument;
 const status = (): EdxmlStatus => load('status.edxml') as EdxmlStatus;

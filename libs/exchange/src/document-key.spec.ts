@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEdxml } from '#edxml';
 import { documentKeyOf } from './document-key.js';
+import { SAMPLES } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const SHA = 'ab'.repeat(32);
 const sample = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name)));
 

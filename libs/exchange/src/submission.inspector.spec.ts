@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspectSubmission } from './submission.inspector.js';
 import type { SubmitHeaders, SubmitInput } from './exchange.types.js';
+import { SAMPLES } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const bytes = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parseEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import type { AcceptedPackageMeta } from '#bus';
 import { bestEffortRecipients, documentIntent, statusIntent, uniqueIds } from './routing.rules.js';
+import { SAMPLES } from '../../../test/support/samples.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const doc = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name))) as EdxmlDocument;
 const status = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name))) as EdxmlStatus;
 
