@@ -122,7 +122,9 @@ export class DocaxisTransport extends Server implements CustomTransportStrategy 
       m.ack();
     } catch (e) {
       const permanent = e instanceof DxError && !e.transient;
-      if (permanent || msg.deliveryCount >= spec.maxDeliver) {
+      // maxDeliver <= 0 means unlimited (the outbound link): only a permanent error dead-letters it.
+      const exhausted = spec.maxDeliver > 0 && msg.deliveryCount >= spec.maxDeliver;
+      if (permanent || exhausted) {
         try {
           await publishDeadLetter(this.js!, spec.durable, msg, e);
           m.term(errorText(e));

@@ -6,6 +6,7 @@ import {
   deliveryEventSubject,
   encodeHeaderValue,
   packageAcceptedSubject,
+  packageOutboundSubject,
   type DeliveryEvent,
   type MessageType,
 } from '#contracts';
@@ -20,6 +21,50 @@ export interface AcceptedPackageMeta {
   serviceType: string;
   acceptedAt: string;
   documentId: string;
+  /** Hops so far (TraceHeaders), oldest first; carried beside the bytes so signatures stay intact. */
+  trace?: TraceHop[];
+  /** Set by the connector on packages received from the parent axis: they are never sent back up. */
+  originAxis?: string;
+}
+
+export interface TraceHop {
+  OrganId: string;
+  Timestamp: string;
+}
+
+export const encodeTrace = (trace: TraceHop[]): string => encodeHeaderValue(JSON.stringify(trace));
+
+export function decodeTrace(value: string | undefined): TraceHop[] {
+  if (!value) return [];
+  try {
+    const parsed: unknown = JSON.parse(decodeURIComponent(value));
+    if (!Array.isArray(parsed)) throw new Error('not an array');
+    return parsed.map((h: { OrganId?: unknown; Timestamp?: unknown }) => {
+      if (typeof h?.OrganId !== 'string' || typeof h?.Timestamp !== 'string') throw new Error('bad hop');
+      return { OrganId: h.OrganId, Timestamp: h.Timestamp };
+    });
+  } catch (e) {
+    throw new DxError(
+      'BAD_REQUEST',
+      `${HEADERS.trace} is not a list of TraceHeaders: ${(e as Error).message}`,
+    );
+  }
+}
+
+function packageHeaders(meta: AcceptedPackageMeta, to: string[]) {
+  const h = natsHeaders();
+  h.set(HEADERS.docId, meta.docId);
+  h.set(HEADERS.messageType, meta.messageType);
+  h.set(HEADERS.from, meta.from);
+  if (to.length) h.set(HEADERS.to, to.join(','));
+  h.set(HEADERS.sha256, meta.sha256);
+  h.set(HEADERS.systemId, meta.systemId);
+  h.set(HEADERS.serviceType, meta.serviceType);
+  h.set(HEADERS.acceptedAt, meta.acceptedAt);
+  h.set(HEADERS.documentId, encodeHeaderValue(meta.documentId));
+  if (meta.trace?.length) h.set(HEADERS.trace, encodeTrace(meta.trace));
+  if (meta.originAxis) h.set(HEADERS.originAxis, meta.originAxis);
+  return h;
 }
 
 /** Publishes accepted package bytes; the DocId is the de-duplication key so a retried publish is stored once. */
@@ -28,17 +73,23 @@ export async function publishAcceptedPackage(
   meta: AcceptedPackageMeta,
   bytes: Uint8Array,
 ): Promise<PubAck> {
-  const h = natsHeaders();
-  h.set(HEADERS.docId, meta.docId);
-  h.set(HEADERS.messageType, meta.messageType);
-  h.set(HEADERS.from, meta.from);
-  if (meta.to.length) h.set(HEADERS.to, meta.to.join(','));
-  h.set(HEADERS.sha256, meta.sha256);
-  h.set(HEADERS.systemId, meta.systemId);
-  h.set(HEADERS.serviceType, meta.serviceType);
-  h.set(HEADERS.acceptedAt, meta.acceptedAt);
-  h.set(HEADERS.documentId, encodeHeaderValue(meta.documentId));
-  return js.publish(packageAcceptedSubject(meta.messageType), bytes, { msgID: meta.docId, headers: h });
+  return js.publish(packageAcceptedSubject(meta.messageType), bytes, {
+    msgID: meta.docId,
+    headers: packageHeaders(meta, meta.to),
+  });
+}
+
+/** Queues a package for the connector, addressed to the recipients that live on other axes. */
+export async function publishOutboundPackage(
+  js: JetStreamClient,
+  meta: AcceptedPackageMeta,
+  remoteRecipients: string[],
+  bytes: Uint8Array,
+): Promise<PubAck> {
+  return js.publish(packageOutboundSubject(meta.messageType), bytes, {
+    msgID: meta.docId,
+    headers: packageHeaders(meta, remoteRecipients),
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,6 +117,8 @@ export function readAcceptedPackageMeta(h: Record<string, string>): AcceptedPack
     serviceType: h[HEADERS.serviceType] ?? '',
     acceptedAt: need(HEADERS.acceptedAt),
     documentId: decodeURIComponent(h[HEADERS.documentId] ?? ''),
+    trace: decodeTrace(h[HEADERS.trace]),
+    ...(h[HEADERS.originAxis] ? { originAxis: h[HEADERS.originAxis] } : {}),
   };
 }
 

@@ -61,6 +61,40 @@ export class DocaxisConfig {
   @IsString()
   registrySeedFile?: string;
 
+  /** Provincial axes: the parent (national) axis's gateway URL; empty on the national axis. */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'DOCAXIS_PARENT_URL must be an http(s) URL' })
+  parentUrl?: string;
+
+  /** This axis's credentials as a connected system of the parent axis (SDK-HTTP connector driver). */
+  @IsOptional()
+  @IsString()
+  parentSystemId?: string;
+
+  @IsOptional()
+  @IsString()
+  parentSecret?: string;
+
+  /** OrganId of the parent axis (its TraceHeader hop and the origin of what it delivers). */
+  @IsOptional()
+  @IsString()
+  parentOrganId?: string;
+
+  @IsIn(['sdk-http', 'nats'])
+  connectorDriver: 'sdk-http' | 'nats' = 'sdk-http';
+
+  /** A package not delivered within this time ends in the explicit `expired` state, reported to the sender. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  packageLifetimeSeconds = 24 * 3600;
+
+  /** How often the connector asks the parent axis for packages and registry changes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  connectorPollMs = 1000;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -76,6 +110,13 @@ const ENV: Record<keyof DocaxisConfig, string> = {
   maxPackageBytes: 'DOCAXIS_MAX_PACKAGE_BYTES',
   authWindowSeconds: 'DOCAXIS_AUTH_WINDOW_SECONDS',
   registrySeedFile: 'DOCAXIS_REGISTRY_SEED',
+  parentUrl: 'DOCAXIS_PARENT_URL',
+  parentSystemId: 'DOCAXIS_PARENT_SYSTEM_ID',
+  parentSecret: 'DOCAXIS_PARENT_SECRET',
+  parentOrganId: 'DOCAXIS_PARENT_ORGAN_ID',
+  connectorDriver: 'DOCAXIS_CONNECTOR_DRIVER',
+  packageLifetimeSeconds: 'DOCAXIS_PACKAGE_LIFETIME_SECONDS',
+  connectorPollMs: 'DOCAXIS_CONNECTOR_POLL_MS',
   logLevel: 'DOCAXIS_LOG_LEVEL',
 };
 

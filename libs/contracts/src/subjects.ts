@@ -14,6 +14,8 @@ export function fillSubject(template: string, params: Record<string, string>): s
 
 export const packageAcceptedSubject = (messageType: MessageType): string =>
   fillSubject(EVENTS.packageAccepted.subject, { messageType });
+export const packageOutboundSubject = (messageType: MessageType): string =>
+  fillSubject(EVENTS.packageOutbound.subject, { messageType });
 export const deliveryEventSubject = (event: string): string =>
   fillSubject(EVENTS.deliveryEvent.subject, { event });
 export const deadLetterSubject = (consumer: string): string =>

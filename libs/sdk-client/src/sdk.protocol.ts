@@ -33,8 +33,9 @@ export type SdkMessageType = 'edoc' | 'status';
 /** Transport acknowledgements a receiver may send with /updateStatus (not business statuses). */
 export const TRANSPORT_STATUSES = ['processing', 'done', 'fail'] as const;
 export type TransportStatus = (typeof TRANSPORT_STATUSES)[number];
-/** State of one recipient's copy as listed: the transport statuses plus `pending` and `failed` (undeliverable). */
-export type DeliveryStatus = 'pending' | 'processing' | 'done' | 'fail' | 'failed';
+/** State of one recipient's copy as listed: the transport statuses, `pending`, `failed` (undeliverable), and for recipients on other axes `outbound` → `forwarded`, or `expired` when its lifetime ran out. */
+export type DeliveryStatus =
+  'pending' | 'processing' | 'done' | 'fail' | 'failed' | 'outbound' | 'forwarded' | 'expired';
 
 /** Every answer: `status` OK with ErrorCode '0', or FAIL with a stable code (see ErrorCodes / EDXML_*). */
 export interface SdkOk<T = undefined> {

@@ -14,6 +14,8 @@ export const HEADERS = {
   "serviceType": "Dx-Service-Type",
   "acceptedAt": "Dx-Accepted-At",
   "documentId": "Dx-Document-Id",
+  "trace": "Dx-Trace",
+  "originAxis": "Dx-Origin-Axis",
   "dlqConsumer": "Dx-Dlq-Consumer",
   "dlqSubject": "Dx-Dlq-Subject",
   "dlqError": "Dx-Dlq-Error",
@@ -36,6 +38,15 @@ export const STREAMS = {
       "dx.evt.>"
     ],
     "description": "Delivery life-cycle events (JSON) feeding the archive's history.",
+    "maxAgeSeconds": 2592000,
+    "duplicateWindowSeconds": 600
+  },
+  "outbound": {
+    "name": "DX_OUTBOUND",
+    "subjects": [
+      "dx.out.>"
+    ],
+    "description": "Packages (raw bytes) with recipients on other axes, waiting for the connector (store and forward).",
     "maxAgeSeconds": 2592000,
     "duplicateWindowSeconds": 600
   },
@@ -98,6 +109,21 @@ export const CONSUMERS = {
       60,
       60
     ]
+  },
+  "connectorOut": {
+    "stream": "outbound",
+    "durable": "connector-out",
+    "filterSubject": "dx.out.>",
+    "maxDeliver": -1,
+    "ackWaitSeconds": 120,
+    "backoffSeconds": [
+      1,
+      2,
+      5,
+      10,
+      30,
+      60
+    ]
   }
 } as const;
 
@@ -116,9 +142,30 @@ export const EVENTS = {
       "systemId",
       "serviceType",
       "acceptedAt",
-      "documentId"
+      "documentId",
+      "trace",
+      "originAxis"
     ],
     "description": "The gateway accepted a package (authenticated, hash checked, parsed, idempotency recorded)."
+  },
+  "packageOutbound": {
+    "subject": "dx.out.{messageType}",
+    "stream": "outbound",
+    "payload": "raw",
+    "headers": [
+      "msgId",
+      "docId",
+      "messageType",
+      "from",
+      "to",
+      "sha256",
+      "systemId",
+      "serviceType",
+      "acceptedAt",
+      "documentId",
+      "trace"
+    ],
+    "description": "The router found recipients on other axes: Dx-To lists them; Nats-Msg-Id = DocId."
   },
   "deliveryEvent": {
     "subject": "dx.evt.delivery.{event}",
@@ -287,7 +334,10 @@ docId: string
  */
 recipient: string
 messageType: ("edoc" | "status")
-event: ("recorded" | "failed" | "processing" | "done" | "fail" | "status")
+/**
+ * outbound: waiting for the connector; forwarded: handed to the parent axis; expired: not delivered within its lifetime
+ */
+event: ("recorded" | "failed" | "processing" | "done" | "fail" | "status" | "outbound" | "forwarded" | "expired")
 /**
  * Business StatusCode when event = status
  */

@@ -21,4 +21,6 @@ export class ArchivedPackageEntity {
   @Column({ type: 'jsonb' }) metadata: Record<string, unknown>;
   @Column({ name: 'accepted_at', type: 'timestamptz' }) acceptedAt: Date;
   @Column({ name: 'archived_at', type: 'timestamptz', insert: false, update: false }) archivedAt: Date;
+  /** TraceHeaders (OrganId, Timestamp) of the hops so far, kept beside the unchanged original bytes. */
+  @Column({ type: 'jsonb' }) trace: { OrganId: string; Timestamp: string }[];
 }

@@ -1,7 +1,12 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Transport state of one recipient's copy: pending → processing → done | fail; `failed` = never deliverable. */
-export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'failed';
+/**
+ * Transport state of one recipient's copy: pending → processing → done | fail for local recipients;
+ * outbound → forwarded for recipients on other axes (their business statuses still arrive here);
+ * `failed` = never deliverable; `expired` = not delivered within the package lifetime.
+ */
+export type DeliveryState =
+  'pending' | 'processing' | 'done' | 'fail' | 'failed' | 'outbound' | 'forwarded' | 'expired';
 
 @Entity('delivery')
 export class DeliveryEntity {

@@ -14,4 +14,7 @@ export class SubmissionEntity {
   @Column({ name: 'to_header', type: 'text', array: true }) toHeader: string[];
   @Column({ name: 'accepted_at', type: 'timestamptz' }) acceptedAt: Date;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;
+  /** TraceHeaders (OrganId, Timestamp) of the hops so far, kept beside the unchanged original bytes. */
+  @Column({ type: 'jsonb' }) trace: { OrganId: string; Timestamp: string }[];
+  @Column({ name: 'origin_axis', type: 'text', nullable: true }) originAxis: string | null;
 }
