@@ -13,6 +13,7 @@ const libs = [
   'stack',
   'exchange',
   'local-hub',
+  'connector',
 ];
 
 const common = {

@@ -75,6 +75,10 @@ describe('archive over real JetStream and Postgres', () => {
       serviceType: 'eDoc',
       acceptedAt: new Date().toISOString(),
       documentId: SAMPLE_DOCUMENT_ID,
+      trace: [
+        { OrganId: '000.00.00.G22', Timestamp: '2026/11/23 09:00:00' },
+        { OrganId: '000.00.00.H41', Timestamp: '2026/11/23 09:00:02' },
+      ],
     };
   }
 
@@ -154,6 +158,8 @@ describe('archive over real JetStream and Postgres', () => {
     expect(Buffer.compare(original!.content, bytes)).toBe(0);
     expect(original!.sha256).toBe(sha256(bytes));
     expect(original!.intact).toBe(true);
+    // The hops it took are kept beside the bytes, which stay as they were.
+    expect(original!.trace).toEqual(meta.trace);
     expect(await archive.getOriginal(randomUUID())).toBeNull();
   });
 

@@ -12,7 +12,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { connectBus, createBusMicroservice, ensureTopology, request } from '#bus';
+import { connectBus, createBusMicroservice, decodeTrace, ensureTopology, request } from '#bus';
+import { buildStatus, parseEdxml, type EdxmlDocument } from '#edxml';
 import { HEADERS, REQUESTS, STREAMS, packageAcceptedSubject } from '#contracts';
 import { signedHeaders } from '#contracts';
 import { DocaxisClient, DocaxisClientError, SDK_PATHS, type SdkAnswer } from '#sdk-client';
@@ -52,6 +53,7 @@ const SECRET = {
   C: `secret-c-${randomBytes(12).toString('hex')}`,
 };
 const MAX_PACKAGE_BYTES = 1024 * 1024;
+const AXIS = '000.00.00.H41'; // this gateway's axis: the hop it appends to every trace
 
 interface StreamMsg {
   seq: number;
@@ -189,7 +191,13 @@ describe('gateway (SDK HTTP API)', () => {
     );
 
     gateway = await createGatewayApp(
-      { databaseUrl: db.url, natsUrl: natsUrl(), maxPackageBytes: MAX_PACKAGE_BYTES, authWindowSeconds: 300 },
+      {
+        databaseUrl: db.url,
+        natsUrl: natsUrl(),
+        maxPackageBytes: MAX_PACKAGE_BYTES,
+        authWindowSeconds: 300,
+        axisOrganId: AXIS,
+      },
       ['error'],
     );
     await gateway.listen(0, '127.0.0.1');
@@ -339,14 +347,52 @@ describe('gateway (SDK HTTP API)', () => {
       });
       expect(decodeURIComponent(m.headers[HEADERS.documentId])).toBe(DOCUMENT_ID);
       expect(Number.isNaN(Date.parse(m.headers[HEADERS.acceptedAt]))).toBe(false);
+      // This axis's hop, beside the bytes.
+      const trace = decodeTrace(m.headers[HEADERS.trace]);
+      expect(trace).toEqual([
+        { OrganId: AXIS, Timestamp: expect.stringMatching(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/) },
+      ]);
 
       const [row] = await ds.query(
-        `SELECT document_key, published_at, to_header FROM submission WHERE doc_id = $1`,
+        `SELECT document_key, published_at, to_header, trace, origin_axis FROM submission WHERE doc_id = $1`,
         [docId],
       );
       expect(row.document_key).toBe(DOCUMENT_ID);
       expect(row.published_at).not.toBeNull();
       expect(row.to_header).toEqual([H19]);
+      expect(row.trace).toEqual(trace);
+      expect(row.origin_axis).toBeNull();
+    });
+
+    it('appends its hop to the hops a forwarding axis sends in x-dx-trace, and refuses a bad one', async () => {
+      const status = buildStatus({
+        from: { OrganId: H41 },
+        responseFor: { OrganId: K19, DocumentId: DOCUMENT_ID },
+        statusCode: '01',
+        description: 'Đã đến',
+        timestamp: new Date(),
+      });
+      const earlier = { OrganId: H14, Timestamp: '2026/11/23 09:00:00' };
+      const seq = await lastSeq(STREAMS.packages.name);
+      const r = await b.sendEdoc(status, { from: H41, messageType: 'status', trace: [earlier] });
+      const [m] = (await ourPackages(seq)).filter((x) => x.headers[HEADERS.docId] === r.docId);
+      expect(decodeTrace(m.headers[HEADERS.trace])).toEqual([
+        earlier,
+        { OrganId: AXIS, Timestamp: expect.any(String) },
+      ]);
+
+      const bad = await b.call(SDK_PATHS.sendEdoc, {
+        body: status,
+        headers: {
+          from: H41,
+          messagetype: 'status',
+          'hash-file': sha(status),
+          'x-dx-trace': encodeURIComponent('[{"OrganId":"not an id","Timestamp":"2026/11/23 09:00:00"}]'),
+        },
+      });
+      expect(bad.httpStatus).toBe(400);
+      expect(bad.answer).toMatchObject({ status: 'FAIL', ErrorCode: 'BAD_REQUEST' });
+      expect((bad.answer as { ErrorDesc: string }).ErrorDesc).toContain('x-dx-trace');
     });
 
     it('answers the same DocId for the same package again, without a second message', async () => {
@@ -464,6 +510,33 @@ describe('gateway (SDK HTTP API)', () => {
         body: { docId },
       });
       expect(raw.answer).toMatchObject({ status: 'OK', data: { docId, sha256: sha(EDOC) } });
+    });
+
+    it('serves the hops beside the bytes, and a traced copy that is not the original on request', async () => {
+      const hops = [
+        { OrganId: H14, Timestamp: '2026/11/23 09:00:00' },
+        { OrganId: AXIS, Timestamp: '2026/11/23 09:00:01' },
+      ];
+      await ds.query(`UPDATE archived_package SET trace = $2::jsonb WHERE doc_id = $1`, [
+        docId,
+        JSON.stringify(hops),
+      ]);
+      const listed = (await b.getReceivedEdocList({ agency: H19 })).items.find((i) => i.id === docId);
+      expect(listed?.trace).toEqual(hops);
+      for (const base64 of [false, true]) {
+        const original = await b.fetchEdoc(docId, { base64 });
+        expect(original).toMatchObject({ docId, trace: hops, view: 'original', sha256: sha(EDOC) });
+        expect(original.content.equals(EDOC)).toBe(true);
+        const traced = await b.fetchEdoc(docId, { base64, view: 'traced' });
+        expect(traced).toMatchObject({ trace: hops, view: 'traced' });
+        expect(traced.content.equals(EDOC)).toBe(false);
+        const inside = (parseEdxml(traced.content) as EdxmlDocument).TraceHeaderList!.traces.map((t) => ({
+          ...t,
+        }));
+        expect(inside.slice(-2)).toEqual(hops);
+      }
+      const junk = await b.call(SDK_PATHS.getEdoc, { body: { docId, view: 'pretty' } });
+      expect(junk.answer).toMatchObject({ status: 'FAIL', ErrorCode: 'BAD_REQUEST' });
     });
 
     it('answers DOC_NOT_FOUND to another system, and for an unknown DocId', async () => {

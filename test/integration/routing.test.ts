@@ -171,7 +171,13 @@ describe('router (with the registry and the archive) over real JetStream and Pos
     });
     expect(imported.created).toBe(AGENCIES.length);
     router = await createBusMicroservice(
-      RouterAppModule.forRoot({ natsUrl: natsUrl(), databaseUrl: db.url }),
+      RouterAppModule.forRoot({
+        natsUrl: natsUrl(),
+        databaseUrl: db.url,
+        axisRole: 'provincial',
+        axisOrganId: H41,
+        packageLifetimeSeconds: 24 * 3600,
+      }),
       { natsUrl: natsUrl(), name: 'routing-test-router', nakDelaysMs: RETRY_DELAYS_MS },
       { logger: ['error'] },
     );

@@ -27,7 +27,10 @@ export class GatewayModule implements NestModule {
         StoreModule.forRoot(options.databaseUrl),
         BusModule.forRoot(options.natsUrl, 'gateway'),
         AuthModule.forRoot({ authWindowSeconds: options.authWindowSeconds }),
-        ExchangeModule.forRoot({ maxPackageBytes: options.maxPackageBytes }),
+        ExchangeModule.forRoot({
+          maxPackageBytes: options.maxPackageBytes,
+          axisOrganId: options.axisOrganId,
+        }),
       ],
       controllers: [SdkController, HealthController],
       providers: [

@@ -4,6 +4,8 @@ export interface GatewayOptions {
   natsUrl: string;
   maxPackageBytes: number;
   authWindowSeconds: number;
+  /** OrganId of this axis: the hop appended to the trace of every accepted package. */
+  axisOrganId: string;
   /** Largest JSON body of the other calls. */
   maxJsonBytes?: number;
 }

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
       natsUrl: cfg.natsUrl,
       maxPackageBytes: cfg.maxPackageBytes,
       authWindowSeconds: cfg.authWindowSeconds,
+      axisOrganId: cfg.axisOrganId,
     },
     LEVELS.slice(0, LEVELS.indexOf(cfg.logLevel) + 1),
   );

@@ -25,6 +25,7 @@ import { AgenciesService, InboxService, SentService, SubmissionService } from '#
 import {
   EDOC_RESPONSE_HEADERS,
   SEND_HEADERS,
+  encodeTraceHeader,
   type AgencyItem,
   type EdocContent,
   type ReceivedItem,
@@ -75,6 +76,11 @@ export class SdkController {
   @ApiHeader({ name: SEND_HEADERS.serviceType, required: false, description: 'eDoc' })
   @ApiHeader({ name: SEND_HEADERS.messageType, required: true, description: 'edoc or status' })
   @ApiHeader({ name: SEND_HEADERS.hashFile, required: true, description: 'SHA-256 hex of the body' })
+  @ApiHeader({
+    name: SEND_HEADERS.trace,
+    required: false,
+    description: 'Hops so far, from a forwarding axis: percent-encoded JSON [{OrganId, Timestamp}]',
+  })
   @ApiOkResponse({
     description: '{status: OK, ErrorCode: "0", ErrorDesc: "", DocId, data: {docId, duplicate}}',
   })
@@ -89,6 +95,7 @@ export class SdkController {
       servicetype: headerValue(headers[SEND_HEADERS.serviceType]),
       messagetype: headerValue(headers[SEND_HEADERS.messageType]),
       hashFile: headerValue(headers[SEND_HEADERS.hashFile]),
+      trace: headerValue(headers[SEND_HEADERS.trace]),
     });
     const result = await this.submissions.submit({ ...caller, headers: h, body: req.body as Buffer });
     return ok({ DocId: result.docId, data: result });
@@ -110,25 +117,41 @@ export class SdkController {
 
   @Post('getEdoc')
   @HttpCode(200)
-  @ApiOperation({ summary: 'One package the caller sent or received, byte-identical (base64, or raw bytes)' })
+  @ApiOperation({
+    summary: 'One package the caller sent or received, byte-identical (base64, or raw bytes), with its hops',
+  })
   @ApiProduces('application/json', 'application/octet-stream')
-  @ApiOkResponse({ description: '{status: OK, data: {docId, content: base64, sha256}}, or the bytes' })
+  @ApiOkResponse({
+    description:
+      '{status: OK, data: {docId, content: base64, sha256, trace, view}}, or the bytes with x-dx-doc-id, ' +
+      'x-dx-sha256, x-dx-trace and x-dx-view headers',
+  })
   async getEdoc(
     @Principal() caller: SystemPrincipal,
     @Body() dto: GetEdocDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SdkOk<EdocContent> | StreamableFile> {
-    const pkg = await this.inbox.getEdoc({ ...caller, docId: dto.docId });
+    const pkg = await this.inbox.getEdoc({ ...caller, docId: dto.docId, view: dto.view });
     if (req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream') {
       res.setHeader(EDOC_RESPONSE_HEADERS.docId, pkg.docId);
       res.setHeader(EDOC_RESPONSE_HEADERS.sha256, pkg.sha256);
+      res.setHeader(EDOC_RESPONSE_HEADERS.trace, encodeTraceHeader(pkg.trace));
+      res.setHeader(EDOC_RESPONSE_HEADERS.view, pkg.view);
       return new StreamableFile(pkg.content, {
         type: 'application/octet-stream',
         length: pkg.content.length,
       });
     }
-    return ok({ data: { docId: pkg.docId, content: pkg.content.toString('base64'), sha256: pkg.sha256 } });
+    return ok({
+      data: {
+        docId: pkg.docId,
+        content: pkg.content.toString('base64'),
+        sha256: pkg.sha256,
+        trace: pkg.trace,
+        view: pkg.view,
+      },
+    });
   }
 
   @Post('updateStatus')

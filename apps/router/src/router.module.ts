@@ -1,24 +1,41 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { StoreModule } from '#store';
 import { BusModule } from '#bus';
-import { RoutingModule } from '#routing';
+import type { DocaxisConfig } from '#config';
+import { RoutingModule, type RoutingOptions } from '#routing';
 import { RouterController } from './router.controller.js';
 
-export interface RouterAppOptions {
+export interface RouterAppOptions extends RoutingOptions {
   natsUrl: string;
   databaseUrl: string;
 }
 
-/** The router process: consumes accepted packages and writes the per-recipient deliveries. */
+/** The settings the router reads from the configuration. */
+export function routerAppOptions(cfg: DocaxisConfig): RouterAppOptions {
+  return {
+    natsUrl: cfg.natsUrl,
+    databaseUrl: cfg.databaseUrl,
+    axisRole: cfg.axisRole,
+    axisOrganId: cfg.axisOrganId,
+    hasParent: Boolean(cfg.parentUrl),
+    packageLifetimeSeconds: cfg.packageLifetimeSeconds,
+  };
+}
+
+/**
+ * The router process: consumes accepted packages and writes the per-recipient deliveries (queueing those for
+ * other axes for the connector), and expires what is not delivered within the package lifetime.
+ */
 @Module({})
 export class RouterAppModule {
   static forRoot(opts: RouterAppOptions): DynamicModule {
+    const { natsUrl, databaseUrl, ...routing } = opts;
     return {
       module: RouterAppModule,
       imports: [
-        StoreModule.forRoot(opts.databaseUrl),
-        BusModule.forRoot(opts.natsUrl, 'router'),
-        RoutingModule,
+        StoreModule.forRoot(databaseUrl),
+        BusModule.forRoot(natsUrl, 'router'),
+        RoutingModule.forRoot(routing),
       ],
       controllers: [RouterController],
     };

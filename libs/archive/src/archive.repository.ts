@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { DeliveryEvent, MessageType } from '#contracts';
+import type { TraceHop } from '#bus';
 import type { ArchiveColumns } from './archive.metadata.js';
 
 export interface ArchiveRow extends ArchiveColumns {
@@ -11,6 +12,8 @@ export interface ArchiveRow extends ArchiveColumns {
   sha256: string;
   content: Buffer;
   acceptedAt: Date;
+  /** Hops so far (TraceHeaders), kept beside the unchanged bytes. */
+  trace: TraceHop[];
 }
 
 export interface StoredOriginal {
@@ -23,6 +26,7 @@ export interface StoredOriginal {
   content: Buffer;
   acceptedAt: Date;
   archivedAt: Date;
+  trace: TraceHop[];
 }
 
 export interface HistoryRow {
@@ -45,8 +49,8 @@ export class ArchiveRepository {
     const inserted: unknown[] = await this.ds.query(
       `INSERT INTO archived_package (doc_id, message_type, sender_organ_id, sha256, size_bytes, content, document_id,
          code_number, code_notation, subject, promulgation_date, type_name, priority, business_doc_type, status_code,
-         metadata, accepted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         metadata, accepted_at, trace)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (doc_id) DO NOTHING
        RETURNING doc_id`,
       [
@@ -67,6 +71,7 @@ export class ArchiveRepository {
         row.statusCode,
         JSON.stringify(row.metadata),
         row.acceptedAt,
+        JSON.stringify(row.trace),
       ],
     );
     if (inserted.length) return { inserted: true, storedSha256: row.sha256 };
@@ -88,9 +93,10 @@ export class ArchiveRepository {
       content: Buffer;
       accepted_at: Date;
       archived_at: Date;
+      trace: TraceHop[];
     }[] = await this.ds.query(
       `SELECT doc_id, message_type, sender_organ_id, document_id, sha256, size_bytes, content, accepted_at,
-              archived_at
+              archived_at, trace
          FROM archived_package WHERE doc_id = $1`,
       [docId],
     );
@@ -106,6 +112,7 @@ export class ArchiveRepository {
       content: r.content,
       acceptedAt: r.accepted_at,
       archivedAt: r.archived_at,
+      trace: r.trace ?? [],
     };
   }
 

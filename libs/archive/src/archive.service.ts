@@ -2,7 +2,7 @@ import { dbCall } from '#store';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DxError, type DeliveryEvent, type MessageType } from '#contracts';
-import type { AcceptedPackageMeta } from '#bus';
+import type { AcceptedPackageMeta, TraceHop } from '#bus';
 import { EdxmlError, parseEdxml, validateEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import { archiveColumns, type ReadProblem } from './archive.metadata.js';
 import { ArchiveRepository } from './archive.repository.js';
@@ -28,6 +28,8 @@ export interface OriginalPackage {
   sizeBytes: number;
   acceptedAt: Date;
   archivedAt: Date;
+  /** The axes the package passed through before it was archived here, this one included (oldest first). */
+  trace: TraceHop[];
   /** sha256(content) still equals the recorded hash. */
   intact: boolean;
 }
@@ -92,6 +94,7 @@ export class ArchiveService {
         sha256,
         content,
         acceptedAt: new Date(meta.acceptedAt),
+        trace: meta.trace ?? [],
       }),
     );
     if (!inserted && storedSha256 !== sha256) {

@@ -28,6 +28,12 @@ describe('parseDeliveryEvent', () => {
     expect({ ...parseDeliveryEvent(enc(valid)) }).toEqual(valid);
   });
 
+  it('accepts the events of recipients on other axes', () => {
+    for (const event of ['outbound', 'forwarded', 'expired']) {
+      expect(parseDeliveryEvent(enc({ ...valid, event })).event).toBe(event);
+    }
+  });
+
   it('drops fields it does not know (a newer publisher)', () => {
     expect({ ...parseDeliveryEvent(enc({ ...valid, extra: 1 })) }).toEqual(valid);
   });

@@ -13,7 +13,20 @@ import {
 import { DxError, type DeliveryEvent } from '#contracts';
 
 const MESSAGE_TYPES = ['edoc', 'status'] as const;
-const EVENTS = ['recorded', 'failed', 'processing', 'done', 'fail', 'status'] as const;
+const EVENTS = [
+  'recorded',
+  'failed',
+  'processing',
+  'done',
+  'fail',
+  'status',
+  'outbound',
+  'forwarded',
+  'expired',
+] as const satisfies readonly DeliveryEvent['event'][];
+// Compile-time check that every event of the contract is accepted: an event missing here would be dead-lettered.
+const _everyEvent: Exclude<DeliveryEvent['event'], (typeof EVENTS)[number]> extends never ? true : never =
+  true;
 
 /** A DeliveryEvent as it arrives on the events stream; checked before it reaches the history table. */
 export class DeliveryEventDto implements DeliveryEvent {

@@ -15,6 +15,8 @@ export const ErrorCodes = {
   DUPLICATE_DOCUMENT_ID: { status: 409, text: 'This DocumentId was already sent with different content' },
   UNKNOWN_RECIPIENT: { status: 422, text: 'Recipient is not registered' },
   NO_RECIPIENTS: { status: 422, text: 'The package names no recipient' },
+  NO_ROUTE: { status: 422, text: 'The recipient is on another axis and this axis has no link to it' },
+  EXPIRED: { status: 410, text: 'Not delivered within the package lifetime' },
   UNKNOWN_ORIGINAL: { status: 422, text: 'The document this package refers to is unknown' },
   DOC_NOT_FOUND: { status: 404, text: 'No such DocId for the caller' },
   UNAVAILABLE: { status: 503, text: 'A backing service is unavailable; retry' },

@@ -31,6 +31,14 @@ describe('checkTransition', () => {
     expect(() => checkTransition('failed', 'done', where)).toThrow(/could not be delivered/);
   });
 
+  it('refuses to acknowledge an expired copy, and copies that belong to another axis', () => {
+    expect(() => checkTransition('expired', 'done', where)).toThrow(/expired/);
+    expect(() => checkTransition('outbound', 'done', where)).toThrow(/another axis/);
+    expect(() => checkTransition('forwarded', 'processing', where)).toThrow(
+      expect.objectContaining({ code: 'BAD_REQUEST' }),
+    );
+  });
+
   it('knows the transport statuses', () => {
     expect(['processing', 'done', 'fail'].every(isTransportStatus)).toBe(true);
     expect(isTransportStatus('pending')).toBe(false);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryState } from '#store';
+import type { TraceHop } from '#sdk-client';
 import { withDatabase } from './db-errors.js';
 import type { MessageType } from './exchange.types.js';
 
@@ -17,6 +18,7 @@ export interface InboxRow {
   sha256: string;
   sizeBytes: number;
   documentId: string;
+  trace: TraceHop[];
 }
 
 export interface DeliveryStateRow {
@@ -43,6 +45,7 @@ export interface PackageContentRow {
   docId: string;
   sha256: string;
   content: Buffer;
+  trace: TraceHop[];
 }
 
 /** Delivery rows (one per package and recipient, written by the router) as seen by the systems. */
@@ -65,7 +68,7 @@ export class DeliveryRepository {
         `SELECT d.id::text AS id, d.doc_id AS "docId", d.sender_organ_id AS "senderOrganId",
            d.recipient_organ_id AS "recipientOrganId", d.message_type AS "messageType", d.state,
            d.created_at AS "createdAt", d.updated_at AS "updatedAt",
-           a.sha256, a.size_bytes::float8 AS "sizeBytes", a.document_id AS "documentId"
+           a.sha256, a.size_bytes::float8 AS "sizeBytes", a.document_id AS "documentId", a.trace
          FROM delivery d
          JOIN archived_package a ON a.doc_id = d.doc_id
          WHERE d.recipient_organ_id = ANY($1) AND d.message_type = ANY($2)
@@ -81,7 +84,7 @@ export class DeliveryRepository {
   async contentFor(docId: string, agencies: string[]): Promise<PackageContentRow | null> {
     const rows: PackageContentRow[] = await withDatabase('reading the package', () =>
       this.ds.query(
-        `SELECT a.doc_id AS "docId", a.sha256, a.content
+        `SELECT a.doc_id AS "docId", a.sha256, a.content, a.trace
          FROM archived_package a
          WHERE a.doc_id = $1
            AND (a.sender_organ_id = ANY($2)

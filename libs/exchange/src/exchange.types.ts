@@ -1,4 +1,5 @@
 import type { MessageType } from '#contracts';
+import type { TraceHop } from '#sdk-client';
 
 /** An authenticated connected system and the agencies registered under it (what every call is scoped to). */
 export interface Caller {
@@ -13,11 +14,28 @@ export interface SubmitHeaders {
   servicetype?: string;
   messagetype?: string;
   hashFile?: string;
+  /** x-dx-trace: hops so far, when an axis forwards the package (percent-encoded JSON array). */
+  trace?: string;
 }
 
 export interface SubmitInput extends Caller {
   headers: SubmitHeaders;
   body: Buffer;
+}
+
+/**
+ * A package the parent axis delivered to this axis, handed over by the connector: trusted (the connector
+ * authenticated the parent), so there is no calling system; the sender is the package's From.
+ */
+export interface ForwardedInput {
+  body: Buffer;
+  messageType: MessageType;
+  /** OrganId of the axis it came from (recorded, and it is never sent back up). */
+  originAxis: string;
+  /** Hops received with it; this hub appends its own. */
+  trace: TraceHop[];
+  /** The agencies of this axis the parent delivered it for (added to the package's To list when routing). */
+  to: string[];
 }
 
 export interface SubmitResult {

@@ -1,19 +1,35 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DxError, type DeliveryEvent } from '#contracts';
 import { JETSTREAM, publishDeliveryEvent } from '#bus';
-import type { ReceivedItem, StatusUpdateResult } from '#sdk-client';
+import type { EdocView, ReceivedItem, StatusUpdateResult, TraceHop } from '#sdk-client';
 import { agenciesInScope } from './caller-scope.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { checkTransition, isTransportStatus, TRANSPORT_STATUSES } from './delivery-transition.js';
 import type { Caller, MessageType, Page, PageRequest } from './exchange.types.js';
 import { deliveryCursor, messageTypes, pageLimit, requireDocId } from './pagination.js';
 import { toReceivedItem, toStatusUpdateResult } from './sdk-items.js';
+import { tracedCopy } from './traced-view.js';
 
 export interface ReceivedListInput extends Caller, PageRequest {
   /** Both types when absent. */
   messagetype?: MessageType;
   agency?: string;
+}
+
+export interface GetEdocInput extends Caller {
+  docId: string;
+  /** `original` (default) or `traced`. */
+  view?: EdocView;
+}
+
+export interface FetchedPackage {
+  docId: string;
+  sha256: string;
+  content: Buffer;
+  trace: TraceHop[];
+  view: EdocView;
 }
 
 export interface UpdateStatusInput extends Caller {
@@ -49,16 +65,31 @@ export class InboxService {
   }
 
   /**
-   * The original bytes of a package the caller sent or received. Anything else, including a DocId that exists
-   * but is someone else's, is DOC_NOT_FOUND so that existence is not revealed.
+   * The original bytes of a package the caller sent or received, with the hops it took. Anything else, including
+   * a DocId that exists but is someone else's, is DOC_NOT_FOUND so that existence is not revealed. The `traced`
+   * view of a document is a rebuilt copy with the hops appended to its TraceHeaderList (not the signed bytes).
    */
-  async getEdoc(
-    input: Caller & { docId: string },
-  ): Promise<{ docId: string; sha256: string; content: Buffer }> {
+  async getEdoc(input: GetEdocInput): Promise<FetchedPackage> {
     const docId = requireDocId(input.docId);
     const row = await this.deliveries.contentFor(docId, [...input.agencies]);
     if (!row) throw new DxError('DOC_NOT_FOUND', `DocId ${docId} not found for system ${input.systemId}`);
-    return { docId: row.docId, sha256: row.sha256.trim(), content: row.content };
+    const trace = row.trace ?? [];
+    const original: FetchedPackage = {
+      docId: row.docId,
+      sha256: row.sha256.trim(),
+      content: row.content,
+      trace,
+      view: 'original',
+    };
+    if (input.view !== 'traced') return original;
+    const copy = tracedCopy(row.content, trace);
+    if (!copy) return original;
+    return {
+      ...original,
+      content: copy,
+      sha256: createHash('sha256').update(copy).digest('hex'),
+      view: 'traced',
+    };
   }
 
   /**

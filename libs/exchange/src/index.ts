@@ -2,6 +2,8 @@ export * from './exchange.types.js';
 export * from './exchange.options.js';
 export * from './exchange.module.js';
 export * from './to-header.js';
+export * from './trace.js';
+export * from './traced-view.js';
 export * from './document-key.js';
 export * from './pagination.js';
 export * from './delivery-transition.js';

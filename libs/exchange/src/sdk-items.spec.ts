@@ -20,6 +20,7 @@ describe('SDK answer items', () => {
         sha256: 'ab'.repeat(32),
         sizeBytes: 1234,
         documentId: 'DOC-1',
+        trace: [{ OrganId: '000.00.00.G22', Timestamp: '2025/03/01 09:00:00' }],
       }),
     ).toEqual({
       id: 'd1',
@@ -33,6 +34,7 @@ describe('SDK answer items', () => {
       contentSha256: 'ab'.repeat(32),
       contentLength: 1234,
       documentId: 'DOC-1',
+      trace: [{ OrganId: '000.00.00.G22', Timestamp: '2025/03/01 09:00:00' }],
     });
   });
 
@@ -71,6 +73,8 @@ describe('SDK answer items', () => {
         toHeader: ['A'],
         acceptedAt: t1,
         publishedAt: null,
+        trace: [],
+        originAxis: null,
       },
       deliveries,
     );

@@ -20,6 +20,7 @@ export function toReceivedItem(r: InboxRow): ReceivedItem {
     contentSha256: r.sha256,
     contentLength: Number(r.sizeBytes),
     documentId: r.documentId,
+    trace: r.trace ?? [],
   };
 }
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inspectSubmission } from './submission.inspector.js';
+import { inspectForwarded, inspectSubmission } from './submission.inspector.js';
 import type { SubmitHeaders, SubmitInput } from './exchange.types.js';
 import { SAMPLES } from '../../../test/support/samples.js';
 
@@ -117,5 +117,29 @@ describe('inspectSubmission', () => {
     expect(
       codeOf(() => inspectSubmission(input(EDOC, edocHeaders({ from: '000.00.00.G22' }), agencies), MAX)),
     ).toBe('FROM_MISMATCH');
+  });
+});
+
+describe('inspectForwarded', () => {
+  it('takes the sender from the package, with the agencies the parent delivered it for', () => {
+    const s = inspectForwarded(EDOC, 'edoc', ['000.00.01.H41'], MAX);
+    expect(s).toMatchObject({
+      from: '000.00.00.K19',
+      to: ['000.00.01.H41'],
+      messageType: 'edoc',
+      serviceType: 'eDoc',
+      sha256: sha(EDOC),
+      documentKey: '000.00.00.G22,2015/09/30,7816/VPCP-TTĐT',
+    });
+    expect(inspectForwarded(STATUS, 'status', [], MAX).from).toBe(statusFrom);
+  });
+
+  it('still checks the size, the validity and the kind', () => {
+    expect(codeOf(() => inspectForwarded(EDOC, 'edoc', [], EDOC.length - 1))).toBe('PAYLOAD_TOO_LARGE');
+    expect(codeOf(() => inspectForwarded(Buffer.alloc(0), 'edoc', [], MAX))).toBe('BAD_REQUEST');
+    expect(codeOf(() => inspectForwarded(bytes('edoc_2803_malformed.edxml'), 'edoc', [], MAX))).toBe(
+      'EDXML_MALFORMED',
+    );
+    expect(codeOf(() => inspectForwarded(STATUS, 'edoc', [], MAX))).toBe('MESSAGE_TYPE_MISMATCH');
   });
 });

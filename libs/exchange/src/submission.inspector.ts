@@ -45,22 +45,49 @@ export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): 
 
   const claimed = h.hashFile?.trim();
   if (!claimed) throw new DxError('HASH_MISSING', 'header hash-file (SHA-256 hex of the body) is missing');
-  if (input.body.length > maxPackageBytes) {
-    throw new DxError(
-      'PAYLOAD_TOO_LARGE',
-      `the package is ${input.body.length} bytes; this hub accepts at most ${maxPackageBytes}`,
-    );
-  }
-  if (input.body.length === 0) throw new DxError('BAD_REQUEST', 'the body is empty: send the edXML package');
-  const sha256 = createHash('sha256').update(input.body).digest('hex');
+  const sha256 = hashBody(input.body, maxPackageBytes);
   if (claimed.toLowerCase() !== sha256) {
     throw new DxError(
       'HASH_MISMATCH',
       `header hash-file ${claimed} does not match the body (SHA-256 ${sha256})`,
     );
   }
+  return { ...inspectContent(input.body, sha256, messageType, from), to, serviceType };
+}
 
-  const pkg = parseEdxml(input.body);
+/**
+ * The checks of a package another axis delivered (the connector injects it): there are no headers to check and
+ * no calling system to authorise, the sender is the package's own From. Its size, validity and kind still are.
+ */
+export function inspectForwarded(
+  body: Buffer,
+  messageType: MessageType,
+  to: string[],
+  maxPackageBytes: number,
+): InspectedSubmission {
+  const sha256 = hashBody(body, maxPackageBytes);
+  return { ...inspectContent(body, sha256, messageType), to, serviceType: SERVICE_TYPE };
+}
+
+function hashBody(body: Buffer, maxPackageBytes: number): string {
+  if (body.length > maxPackageBytes) {
+    throw new DxError(
+      'PAYLOAD_TOO_LARGE',
+      `the package is ${body.length} bytes; this hub accepts at most ${maxPackageBytes}`,
+    );
+  }
+  if (body.length === 0) throw new DxError('BAD_REQUEST', 'the body is empty: send the edXML package');
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** Parses and validates the package; `from`, when given, must be its From.OrganId. */
+function inspectContent(
+  body: Buffer,
+  sha256: string,
+  messageType: MessageType,
+  from?: string,
+): Omit<InspectedSubmission, 'to' | 'serviceType'> {
+  const pkg = parseEdxml(body);
   assertValid(pkg);
   if (pkg.kind !== messageType) {
     throw new DxError(
@@ -69,22 +96,13 @@ export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): 
     );
   }
   const sender = pkg.MessageHeader.From?.OrganId;
-  if (sender !== from) {
+  if (!sender) throw new DxError('FROM_MISMATCH', "the package's From.OrganId is empty");
+  if (from !== undefined && sender !== from) {
     throw new DxError(
       'FROM_MISMATCH',
-      `header from ${from} differs from the package's From.OrganId ${sender ?? ''}`,
+      `header from ${from} differs from the package's From.OrganId ${sender}`,
     );
   }
   const { documentKey, documentId } = documentKeyOf(pkg, sha256);
-  return {
-    from,
-    to,
-    messageType,
-    serviceType,
-    sha256,
-    sizeBytes: input.body.length,
-    pkg,
-    documentKey,
-    documentId,
-  };
+  return { from: sender, messageType, sha256, sizeBytes: body.length, pkg, documentKey, documentId };
 }

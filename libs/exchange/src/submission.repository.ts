@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { TraceHop } from '#sdk-client';
 import { withDatabase } from './db-errors.js';
 import type { MessageType } from './exchange.types.js';
 
@@ -16,6 +17,10 @@ export interface SubmissionRow {
   toHeader: string[];
   acceptedAt: Date;
   publishedAt: Date | null;
+  /** Hops so far, this hub's included (kept beside the bytes). */
+  trace: TraceHop[];
+  /** The parent axis a forwarded package came from; null for a package a connected system sent here. */
+  originAxis: string | null;
 }
 
 export type NewSubmission = Omit<SubmissionRow, 'acceptedAt' | 'publishedAt'>;
@@ -24,7 +29,8 @@ const columns = (t: string): string =>
   `${t}.doc_id AS "docId", ${t}.message_type AS "messageType", ${t}.sender_organ_id AS "senderOrganId",
    ${t}.system_id AS "systemId", ${t}.document_key AS "documentKey", ${t}.document_id AS "documentId",
    ${t}.sha256, ${t}.size_bytes::float8 AS "sizeBytes", ${t}.to_header AS "toHeader",
-   ${t}.accepted_at AS "acceptedAt", ${t}.published_at AS "publishedAt"`;
+   ${t}.accepted_at AS "acceptedAt", ${t}.published_at AS "publishedAt", ${t}.trace,
+   ${t}.origin_axis AS "originAxis"`;
 
 /** The submission table: one row per accepted package, unique per (sender, message type, document key). */
 @Injectable()
@@ -39,8 +45,8 @@ export class SubmissionRepository {
     return withDatabase('recording the submission', async () => {
       const inserted: SubmissionRow[] = await this.ds.query(
         `INSERT INTO submission (doc_id, message_type, sender_organ_id, system_id, document_key, document_id,
-           sha256, size_bytes, to_header)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           sha256, size_bytes, to_header, trace, origin_axis)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT ON CONSTRAINT submission_idempotency DO NOTHING
          RETURNING ${columns('submission')}`,
         [
@@ -53,6 +59,8 @@ export class SubmissionRepository {
           row.sha256,
           row.sizeBytes,
           row.toHeader,
+          JSON.stringify(row.trace),
+          row.originAxis,
         ],
       );
       if (inserted.length) return { row: inserted[0], inserted: true };

@@ -3,12 +3,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DxError } from '#contracts';
 import { JETSTREAM, publishAcceptedPackage, type AcceptedPackageMeta } from '#bus';
+import type { TraceHop } from '#sdk-client';
 import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
-import type { SubmitInput, SubmitResult } from './exchange.types.js';
-import { inspectSubmission } from './submission.inspector.js';
+import type { ForwardedInput, SubmitInput, SubmitResult } from './exchange.types.js';
+import { inspectForwarded, inspectSubmission, type InspectedSubmission } from './submission.inspector.js';
 import { SubmissionRepository, type SubmissionRow } from './submission.repository.js';
+import { checkTrace, parseTraceHeader, withHop } from './trace.js';
 
-/** sendEdoc: accept a package once, record it, and put it on the bus for the router and the archive. */
+/** Who hands a package to the hub: a connected system, or the connector with what the parent axis delivered. */
+interface Acceptance {
+  systemId: string;
+  inspected: InspectedSubmission;
+  body: Buffer;
+  trace: TraceHop[];
+  originAxis: string | null;
+}
+
+/**
+ * sendEdoc, and the connector's injection of packages from the parent axis: both accept a package once, record
+ * it, and put it on the bus for the router and the archive, through the same path.
+ */
 @Injectable()
 export class SubmissionService {
   constructor(
@@ -17,23 +31,54 @@ export class SubmissionService {
     @Inject(EXCHANGE_OPTIONS) private readonly options: ExchangeOptions,
   ) {}
 
+  /** A connected system's send (authenticated by the gateway); an x-dx-trace header brings earlier hops. */
+  async submit(input: SubmitInput): Promise<SubmitResult> {
+    const inspected = inspectSubmission(input, this.options.maxPackageBytes);
+    const received = parseTraceHeader(input.headers.trace);
+    return this.accept({
+      systemId: input.systemId,
+      inspected,
+      body: input.body,
+      trace: withHop(received, this.options.axisOrganId),
+      originAxis: null,
+    });
+  }
+
+  /**
+   * A package the parent axis delivered here. Idempotent like a send: the same package again answers the same
+   * DocId and is not routed twice, so the connector may repeat an injection it is unsure about.
+   */
+  async inject(input: ForwardedInput): Promise<SubmitResult> {
+    checkTrace(input.trace, `trace of the package from ${input.originAxis}`);
+    const inspected = inspectForwarded(input.body, input.messageType, input.to, this.options.maxPackageBytes);
+    return this.accept({
+      systemId: `parent:${input.originAxis}`,
+      inspected,
+      body: input.body,
+      trace: withHop(input.trace, this.options.axisOrganId),
+      originAxis: input.originAxis,
+    });
+  }
+
   /**
    * Order matters for crash safety: the row is written before the publish and marked after it, so a crash or
    * a failed publish leaves a row with published_at null that the client's retry completes (the DocId is the
    * JetStream de-duplication key, so a publish that did happen is not stored twice).
    */
-  async submit(input: SubmitInput): Promise<SubmitResult> {
-    const s = inspectSubmission(input, this.options.maxPackageBytes);
+  private async accept(a: Acceptance): Promise<SubmitResult> {
+    const s = a.inspected;
     const { row, inserted } = await this.submissions.insertOrFind({
       docId: randomUUID(),
       messageType: s.messageType,
       senderOrganId: s.from,
-      systemId: input.systemId,
+      systemId: a.systemId,
       documentKey: s.documentKey,
       documentId: s.documentId,
       sha256: s.sha256,
       sizeBytes: s.sizeBytes,
       toHeader: s.to,
+      trace: a.trace,
+      originAxis: a.originAxis,
     });
     if (!inserted && row.sha256 !== s.sha256) {
       throw new DxError(
@@ -43,7 +88,7 @@ export class SubmissionService {
       );
     }
     if (row.publishedAt === null) {
-      await this.publish(row, s.serviceType, input.body);
+      await this.publish(row, s.serviceType, a.body);
       await this.submissions.markPublished(row.docId);
     }
     return { docId: row.docId, duplicate: !inserted };
@@ -60,6 +105,9 @@ export class SubmissionService {
       serviceType,
       acceptedAt: new Date(row.acceptedAt).toISOString(),
       documentId: row.documentId,
+      // The stored trace, so a completing retry publishes the hops of the first acceptance.
+      trace: row.trace,
+      ...(row.originAxis ? { originAxis: row.originAxis } : {}),
     };
     try {
       await publishAcceptedPackage(this.js, meta, body);

@@ -6,7 +6,7 @@ import type { MessageType } from '#contracts';
 /** One recipient's row as the router plans it. */
 export interface PlannedDelivery {
   recipient: string;
-  state: Extract<DeliveryState, 'pending' | 'failed'>;
+  state: Extract<DeliveryState, 'pending' | 'failed' | 'outbound'>;
   failureCode?: string;
   failureReason?: string;
 }
@@ -14,6 +14,7 @@ export interface PlannedDelivery {
 /** A delivery row as stored (the columns the router needs back). */
 export interface StoredDelivery {
   recipient: string;
+  messageType: MessageType;
   state: DeliveryState;
   failureCode: string | null;
   failureReason: string | null;
@@ -26,6 +27,14 @@ export interface BusinessStatusUpdate {
   statusCode: string;
   at: Date;
   description: string;
+}
+
+/** A delivery the expiry sweep ended. */
+export interface ExpiredDelivery {
+  docId: string;
+  recipient: string;
+  messageType: MessageType;
+  updatedAt: Date;
 }
 
 /** `applied`: stored; `stale`: a newer status was already stored; `missing`: no such edoc delivery. */
@@ -70,17 +79,19 @@ export class DeliveryRepository {
   async listForDoc(em: EntityManager, docId: string): Promise<StoredDelivery[]> {
     const rows: {
       recipient: string;
+      message_type: MessageType;
       state: DeliveryState;
       failure_code: string | null;
       failure_reason: string | null;
       created_at: Date;
     }[] = await em.query(
-      `SELECT recipient_organ_id AS recipient, state, failure_code, failure_reason, created_at
+      `SELECT recipient_organ_id AS recipient, message_type, state, failure_code, failure_reason, created_at
          FROM delivery WHERE doc_id = $1 ORDER BY id`,
       [docId],
     );
     return rows.map((r) => ({
       recipient: r.recipient,
+      messageType: r.message_type,
       state: r.state,
       failureCode: r.failure_code,
       failureReason: r.failure_reason,
@@ -107,5 +118,34 @@ export class DeliveryRepository {
       [u.docId, u.recipient],
     );
     return exists.length ? 'stale' : 'missing';
+  }
+
+  /**
+   * Ends deliveries still pending or outbound that were recorded before `cutoff` (the partial index
+   * delivery_open_idx covers exactly these), oldest first, at most `limit` per call. SKIP LOCKED lets several
+   * routers sweep at once, and a row another transaction is moving on (forwarded, done) is left to it.
+   */
+  async expireOverdue(
+    em: EntityManager,
+    cutoff: Date,
+    limit: number,
+    reason: string,
+  ): Promise<ExpiredDelivery[]> {
+    const [rows] = (await em.query(
+      `WITH due AS (
+         SELECT id FROM delivery
+          WHERE state IN ('pending', 'outbound') AND created_at < $1
+          ORDER BY created_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+       UPDATE delivery d
+          SET state = 'expired', failure_code = 'EXPIRED', failure_reason = $3, updated_at = now()
+         FROM due
+        WHERE d.id = due.id AND d.state IN ('pending', 'outbound')
+       RETURNING d.doc_id AS "docId", d.recipient_organ_id AS recipient, d.message_type AS "messageType",
+         d.updated_at AS "updatedAt"`,
+      [cutoff, limit, reason],
+    )) as [ExpiredDelivery[], number];
+    return rows;
   }
 }

@@ -3,9 +3,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DxError, REQUESTS } from '#contracts';
 import { NATS_CONNECTION, request } from '#bus';
 
+/** A registered recipient: where it lives matters (another axis means: via the parent axis). */
+export interface ResolvedAgency {
+  organId: string;
+  /** OrganId of the axis that owns the agency; absent when the registry does not say. */
+  axisOrganId?: string;
+}
+
 /** Per OrganId: registered (and not deleted) or why not. */
 export interface Resolution {
-  known: Set<string>;
+  known: Map<string, ResolvedAgency>;
   /** OrganId → reason it cannot receive. */
   unknown: Map<string, string>;
 }
@@ -21,7 +28,7 @@ export class RecipientResolver {
 
   /** Throws a transient DxError when the registry cannot answer: the package is retried, never misrouted. */
   async resolve(organIds: readonly string[]): Promise<Resolution> {
-    const out: Resolution = { known: new Set(), unknown: new Map() };
+    const out: Resolution = { known: new Map(), unknown: new Map() };
     if (!organIds.length) return out;
     for (let i = 0; i < organIds.length; i += CHUNK) {
       const chunk = organIds.slice(i, i + CHUNK);
@@ -34,7 +41,7 @@ export class RecipientResolver {
       }
       for (const a of reply.agencies) {
         if (a.deleted) out.unknown.set(a.organId, `Recipient ${a.organId} was removed from the registry`);
-        else out.known.add(a.organId);
+        else out.known.set(a.organId, { organId: a.organId, axisOrganId: a.axisOrganId || undefined });
       }
       for (const id of reply.unknown) out.unknown.set(id, `Recipient ${id} is not registered at this hub`);
       // An id the registry neither knew nor rejected is not deliverable either.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import type { AcceptedPackageMeta } from '#bus';
-import { bestEffortRecipients, documentIntent, statusIntent, uniqueIds } from './routing.rules.js';
+import { bestEffortRecipients, documentIntent, placement, statusIntent, uniqueIds } from './routing.rules.js';
 import { SAMPLES } from '../../../test/support/samples.js';
 
 const doc = (name: string) => parseEdxml(readFileSync(path.join(SAMPLES, name))) as EdxmlDocument;
@@ -126,5 +126,36 @@ describe('bestEffortRecipients', () => {
       '000.00.50.H19',
     ]);
     expect(bestEffortRecipients(status('status.edxml'), meta())).toEqual(['000.00.00.G22']);
+  });
+});
+
+describe('placement', () => {
+  const province = { axisRole: 'provincial', axisOrganId: '000.00.00.H41' } as const;
+  const national = { axisRole: 'national', axisOrganId: '000.00.00.G22' } as const;
+
+  it('keeps agencies of this axis, and those the registry places nowhere, in local inboxes', () => {
+    expect(placement('000.00.00.H41', province, false)).toBe('local');
+    expect(placement(undefined, province, false)).toBe('local');
+    expect(placement('', province, true)).toBe('local');
+  });
+
+  it('sends agencies of other axes up from a provincial axis', () => {
+    expect(placement('000.00.00.G22', province, false)).toBe('outbound');
+    expect(placement('000.00.00.H14', province, false)).toBe('outbound');
+  });
+
+  it('never sends a package that came down from the parent back up', () => {
+    expect(placement('000.00.00.H14', province, true)).toBe('skip');
+  });
+
+  it('refuses recipients on other axes at once when this provincial axis has no parent link', () => {
+    const standalone = { ...province, hasParent: false } as const;
+    expect(placement('000.00.00.H14', standalone, false)).toBe('unroutable');
+    expect(placement('000.00.00.H41', standalone, false)).toBe('local');
+  });
+
+  it('delivers everything locally on the national axis (axes are connected systems there)', () => {
+    expect(placement('000.00.00.H41', national, false)).toBe('local');
+    expect(placement('000.00.00.H14', national, true)).toBe('local');
   });
 });

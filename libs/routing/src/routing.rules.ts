@@ -2,6 +2,7 @@
 // The service combines these intents with what the database and the registry know.
 import { edxmlTimestampToDate, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import type { AcceptedPackageMeta } from '#bus';
+import type { RoutingOptions } from './routing.options.js';
 
 /** BussinessDocType values that act on earlier documents (0 or absent = a new document). */
 export type BusinessAction = 'revoke' | 'update' | 'replace';
@@ -103,3 +104,24 @@ export function bestEffortRecipients(
   if (pkg.kind === 'edoc') return uniqueIds(meta.to, toOrganIds(pkg));
   return uniqueIds(meta.to, [pkg.MessageHeader.ResponseFor?.OrganId]);
 }
+
+/**
+ * Where a registered recipient's copy goes: `local` (an inbox of this hub), `outbound` (up to the parent axis,
+ * through the connector) or `skip`. Only a provincial axis sends up, and only for an agency the registry places
+ * on another axis. A package that came down from the parent (`injected`) never goes back up: its recipients on
+ * other axes are the parent's business, so they get no row here at all. Without a parent link there is no
+ * way up: `unroutable`, a per-recipient failure the sender sees.
+ */
+export function placement(
+  agencyAxis: string | undefined,
+  axis: Pick<RoutingOptions, 'axisRole' | 'axisOrganId' | 'hasParent'>,
+  injected: boolean,
+): 'local' | 'outbound' | 'skip' | 'unroutable' {
+  if (axis.axisRole !== 'provincial' || !agencyAxis || agencyAxis === axis.axisOrganId) return 'local';
+  if (injected) return 'skip';
+  return axis.hasParent === false ? 'unroutable' : 'outbound';
+}
+
+/** The failure reason of an `unroutable` recipient. */
+export const noRouteReason = (recipient: string, agencyAxis: string | undefined): string =>
+  `Recipient ${recipient} is served by axis ${agencyAxis}, and this axis has no link to a parent axis (DOCAXIS_PARENT_URL)`;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DxError, type DeliveryEvent } from '#contracts';
-import { JETSTREAM, publishDeliveryEvent, type AcceptedPackageMeta } from '#bus';
+import { JETSTREAM, publishDeliveryEvent, publishOutboundPackage, type AcceptedPackageMeta } from '#bus';
 import {
   EdxmlError,
   isOrganId,
@@ -22,9 +22,12 @@ import {
 } from './delivery.repository.js';
 import { SubmissionRepository, type OriginalDocument } from './submission.repository.js';
 import { RecipientResolver } from './recipient.resolver.js';
+import { ROUTING_OPTIONS, type RoutingOptions } from './routing.options.js';
 import {
   bestEffortRecipients,
   documentIntent,
+  placement,
+  noRouteReason,
   statusIntent,
   uniqueIds,
   type RoutingIntent,
@@ -91,12 +94,15 @@ export class RoutingService {
     @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
     @Inject(SubmissionRepository) private readonly submissions: SubmissionRepository,
     @Inject(RecipientResolver) private readonly resolver: RecipientResolver,
+    @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
   ) {}
 
   /**
    * Routes one accepted package. Safe to repeat: rows are keyed by (doc_id, recipient) and event ids are
    * deterministic. Throws a transient DxError when the database or the registry is unavailable (retry), and a
    * permanent one only for an unreadable package that names no recipient to record the failure for.
+   * Recipients on other axes get an `outbound` row and, after the commit, the package is queued once for the
+   * connector with just those recipients (a repeat while they are still outbound is de-duplicated by DocId).
    */
   async route(meta: AcceptedPackageMeta, bytes: Uint8Array, opts: RouteOptions = {}): Promise<RouteResult> {
     const plan = await this.plan(meta, bytes, opts.attempt ?? 1);
@@ -121,11 +127,14 @@ export class RoutingService {
             result: status,
           }
         : undefined;
+    await this.queueOutbound(meta, bytes, stored);
     await this.publishEvents(meta, stored, plan.businessStatus, status);
     if (inserted) {
       const failed = stored.filter((d) => d.state === 'failed').length;
+      const outbound = stored.filter((d) => d.state === 'outbound').length;
       this.logger.log(
-        `${meta.docId} (${meta.messageType}) routed: ${inserted} new deliveries, ${failed} failed`,
+        `${meta.docId} (${meta.messageType}) routed: ${inserted} new deliveries, ${failed} failed, ` +
+          `${outbound} to other axes`,
       );
     }
     return { docId: meta.docId, inserted, deliveries: stored, businessStatus };
@@ -149,7 +158,7 @@ export class RoutingService {
         if (!intent.recipients.length) {
           return { rows: [failed(NO_RECIPIENT, 'NO_RECIPIENTS', 'The document names no recipient')] };
         }
-        return { rows: await this.resolveRows(intent.recipients) };
+        return { rows: await this.resolveRows(intent.recipients, meta) };
       case 'business':
         return this.planBusiness(meta, intent, attempt);
       case 'status':
@@ -190,7 +199,7 @@ export class RoutingService {
         ],
       };
     }
-    return { rows: await this.resolveRows(recipients) };
+    return { rows: await this.resolveRows(recipients, meta) };
   }
 
   /**
@@ -208,7 +217,7 @@ export class RoutingService {
         preferSender: intent.counterpart || undefined,
       }),
     );
-    if (!original) return this.planStatusWithoutOriginal(intent);
+    if (!original) return this.planStatusWithoutOriginal(intent, isInjected(meta));
     this.waitForOriginals([original], attempt);
 
     if (intent.reporter === original.senderOrganId) {
@@ -219,10 +228,10 @@ export class RoutingService {
       if (!targets.length) {
         return { rows: [failed(NO_RECIPIENT, 'NO_RECIPIENTS', 'The original document has no recipient')] };
       }
-      return { rows: await this.resolveRows(targets) };
+      return { rows: await this.resolveRows(targets, meta) };
     }
     return {
-      rows: await this.resolveRows([original.senderOrganId]),
+      rows: await this.resolveRows([original.senderOrganId], meta),
       businessStatus: {
         docId: original.docId,
         recipient: intent.reporter,
@@ -240,16 +249,27 @@ export class RoutingService {
    */
   private async planStatusWithoutOriginal(
     intent: Extract<RoutingIntent, { kind: 'status' }>,
+    injected: boolean,
   ): Promise<RoutingPlan> {
     const unknown = `Unknown original document ${intent.originalDocumentId}`;
     if (!intent.counterpart) return { rows: [failed(NO_RECIPIENT, 'UNKNOWN_ORIGINAL', unknown)] };
     const res = await this.resolver.resolve([intent.counterpart]);
-    if (res.known.has(intent.counterpart)) {
+    const agency = res.known.get(intent.counterpart);
+    if (agency) {
+      const where = placement(agency.axisOrganId, this.options, injected);
+      if (where === 'skip') return { rows: [] };
+      if (where === 'unroutable') {
+        return {
+          rows: [
+            failed(intent.counterpart, 'NO_ROUTE', noRouteReason(intent.counterpart, agency.axisOrganId)),
+          ],
+        };
+      }
       return {
         rows: [
           {
             recipient: intent.counterpart,
-            state: 'pending',
+            state: where === 'outbound' ? 'outbound' : 'pending',
             failureCode: 'UNKNOWN_ORIGINAL',
             failureReason: `${unknown}; delivered to ResponseFor.OrganId ${intent.counterpart}`,
           },
@@ -260,17 +280,43 @@ export class RoutingService {
     return { rows: [failed(intent.counterpart, 'UNKNOWN_ORIGINAL', `${unknown}; ${why}`)] };
   }
 
-  /** Known agencies get a pending delivery; unknown ones a failed row the sender sees, never a silent drop. */
-  private async resolveRows(recipients: string[]): Promise<PlannedDelivery[]> {
+  /**
+   * Known agencies get a pending delivery (outbound when they live on another axis); unknown ones a failed row
+   * the sender sees, never a silent drop. A package from the parent axis gets no row for agencies elsewhere.
+   */
+  private async resolveRows(recipients: string[], meta: AcceptedPackageMeta): Promise<PlannedDelivery[]> {
     // A malformed id (e.g. from the to header) must not make the registry refuse the whole batch.
     const res = await this.resolver.resolve(recipients.filter(isOrganId));
-    return recipients.map((r) => {
-      if (res.known.has(r)) return { recipient: r, state: 'pending' };
+    const rows: PlannedDelivery[] = [];
+    for (const r of recipients) {
+      const agency = res.known.get(r);
+      if (agency) {
+        const where = placement(agency.axisOrganId, this.options, isInjected(meta));
+        if (where === 'unroutable') rows.push(failed(r, 'NO_ROUTE', noRouteReason(r, agency.axisOrganId)));
+        else if (where !== 'skip')
+          rows.push({ recipient: r, state: where === 'outbound' ? 'outbound' : 'pending' });
+        continue;
+      }
       const why = isOrganId(r)
         ? (res.unknown.get(r) ?? `Recipient ${r} is not registered at this hub`)
         : `Recipient ${JSON.stringify(r.slice(0, 100))} is not an agency identifier`;
-      return failed(r.slice(0, 200), 'UNKNOWN_RECIPIENT', why);
-    });
+      rows.push(failed(r.slice(0, 200), 'UNKNOWN_RECIPIENT', why));
+    }
+    return rows;
+  }
+
+  /**
+   * Hands the copies for other axes to the connector: one message with the recipients still outbound (none once
+   * the connector has forwarded them, so a late redelivery of the package sends nothing up again).
+   */
+  private async queueOutbound(meta: AcceptedPackageMeta, bytes: Uint8Array, stored: StoredDelivery[]) {
+    const remote = stored.filter((d) => d.state === 'outbound').map((d) => d.recipient);
+    if (!remote.length) return;
+    try {
+      await publishOutboundPackage(this.js, meta, remote, bytes);
+    } catch (e) {
+      throw new DxError('UNAVAILABLE', `queue for the parent axis: ${(e as Error).message}`, 503, true);
+    }
   }
 
   private waitForOriginals(originals: OriginalDocument[], attempt: number): void {
@@ -319,19 +365,21 @@ export class RoutingService {
     status: BusinessStatusUpdate | undefined,
     statusResult: BusinessStatusResult | undefined,
   ): Promise<void> {
-    const events: DeliveryEvent[] = stored.map((d) => {
-      const isFailed = d.state === 'failed';
+    const events: DeliveryEvent[] = [];
+    for (const d of stored) {
+      const event = routedEvent(d.state);
+      if (!event) continue;
       const ev: DeliveryEvent = {
-        eventId: `${meta.docId}:${d.recipient}:${isFailed ? 'failed' : 'recorded'}`,
+        eventId: `${meta.docId}:${d.recipient}:${event}`,
         docId: meta.docId,
         recipient: d.recipient,
         messageType: meta.messageType,
-        event: isFailed ? 'failed' : 'recorded',
+        event,
         at: d.createdAt.toISOString(),
       };
       if (d.failureCode) ev.reason = `${d.failureCode}: ${d.failureReason ?? ''}`.slice(0, MAX_REASON);
-      return ev;
-    });
+      events.push(ev);
+    }
     // Recorded even when a newer status is already stored: the history keeps every status in time order.
     if (status && statusResult && statusResult !== 'missing') {
       const ev: DeliveryEvent = {
@@ -356,6 +404,21 @@ export class RoutingService {
       throw new DxError('UNAVAILABLE', `publish delivery events: ${(e as Error).message}`, 503, true);
     }
   }
+}
+
+/** A package the connector brought down from the parent axis. */
+const isInjected = (meta: AcceptedPackageMeta): boolean => Boolean(meta.originAxis);
+
+/**
+ * The event announcing how a row was routed, also for rows another service has since moved on (done, forwarded)
+ * so that a repeat publishes the same event id. None for an expired row: whether it was pending or outbound is
+ * no longer known, and its expiry event tells its story.
+ */
+function routedEvent(state: StoredDelivery['state']): 'failed' | 'outbound' | 'recorded' | null {
+  if (state === 'failed') return 'failed';
+  if (state === 'outbound' || state === 'forwarded') return 'outbound';
+  if (state === 'expired') return null;
+  return 'recorded';
 }
 
 function failed(recipient: string, code: string, reason: string): PlannedDelivery {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADERS, stringToSign, verifySignature } from '#contracts';
 import { DocaxisClient, DocaxisClientError } from './docaxis.client.js';
+import { decodeTraceHeader, encodeTraceHeader } from './trace-header.js';
 
 const SECRET = 'test-secret-of-sys-a';
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -148,6 +149,60 @@ describe('DocaxisClient', () => {
         data: { docId: 'd1', content: bytes.toString('base64'), sha256: sha(bytes) },
       });
     expect((await client().getEdoc('d1', { base64: true })).equals(bytes)).toBe(true);
+  });
+
+  it('sends the hops of a forwarded package in x-dx-trace', async () => {
+    respond = (_r, res) =>
+      json(res, 200, {
+        status: 'OK',
+        ErrorCode: '0',
+        ErrorDesc: '',
+        DocId: 'doc-2',
+        data: { docId: 'doc-2' },
+      });
+    const trace = [{ OrganId: '000.00.00.H41', Timestamp: '2026/11/23 09:00:00' }];
+    await client().sendEdoc(Buffer.from('x'), { from: '000.00.01.H41', messageType: 'edoc', trace });
+    const s = seen.at(-1)!;
+    expect(s.signatureValid).toBe(true);
+    expect(decodeTraceHeader(String(s.headers['x-dx-trace']))).toEqual(trace);
+  });
+
+  it('fetches the hops and the view beside the bytes, raw or base64', async () => {
+    const bytes = Buffer.from('traced copy');
+    const trace = [
+      { OrganId: '000.00.00.H41', Timestamp: '2026/11/23 09:00:00' },
+      { OrganId: '000.00.00.G22', Timestamp: '2026/11/23 09:00:01' },
+    ];
+    respond = (_r, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'x-dx-doc-id': 'd1',
+        'x-dx-sha256': sha(bytes),
+        'x-dx-trace': encodeTraceHeader(trace),
+        'x-dx-view': 'traced',
+      });
+      res.end(bytes);
+    };
+    const raw = await client().fetchEdoc('d1', { view: 'traced' });
+    expect(raw).toMatchObject({ docId: 'd1', sha256: sha(bytes), trace, view: 'traced' });
+    expect(raw.content.equals(bytes)).toBe(true);
+    expect(JSON.parse(seen.at(-1)!.body.toString())).toEqual({ docId: 'd1', view: 'traced' });
+
+    respond = (_r, res) =>
+      json(res, 200, {
+        status: 'OK',
+        ErrorCode: '0',
+        ErrorDesc: '',
+        data: { docId: 'd1', content: bytes.toString('base64'), sha256: sha(bytes), trace, view: 'original' },
+      });
+    expect(await client().fetchEdoc('d1', { base64: true })).toMatchObject({ trace, view: 'original' });
+    expect(JSON.parse(seen.at(-1)!.body.toString())).toEqual({ docId: 'd1' });
+
+    respond = (_r, res) => {
+      res.writeHead(200, { 'x-dx-sha256': sha(bytes), 'x-dx-trace': 'not%20json' });
+      res.end(bytes);
+    };
+    await expect(client().fetchEdoc('d1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
   });
 
   it('keeps and signs a path prefix of the base URL', async () => {

@@ -8,6 +8,7 @@ import {
   type AgenciesListRequest,
   type AgencyItem,
   type EdocContent,
+  type EdocView,
   type ReceivedItem,
   type ReceivedListRequest,
   type SdkAnswer,
@@ -17,9 +18,11 @@ import {
   type SentItem,
   type SentListRequest,
   type StatusUpdateResult,
+  type TraceHop,
   type TransportStatus,
   type UpdateStatusRequest,
 } from './sdk.protocol.js';
+import { decodeTraceHeader, encodeTraceHeader } from './trace-header.js';
 
 export interface DocaxisClientOptions {
   /** Where the gateway listens, e.g. `https://axis.example.gov.vn` (a path prefix is kept and signed). */
@@ -59,6 +62,24 @@ export interface SendEdocOptions {
   messageType: SdkMessageType;
   /** Recipients hint (the `to` header, sent as a JSON array); the package's To list is what routing uses. */
   to?: string[];
+  /** Hops so far (x-dx-trace), sent by an axis forwarding the package; the receiving hub appends its own. */
+  trace?: readonly TraceHop[];
+}
+
+/** A fetched package: its bytes (SHA-256 checked), the hops it took, and which view the bytes are. */
+export interface FetchedEdoc {
+  docId: string;
+  content: Buffer;
+  sha256: string;
+  trace: TraceHop[];
+  view: EdocView;
+}
+
+export interface FetchEdocOptions {
+  /** The SDK's JSON shape (base64) instead of raw bytes. */
+  base64?: boolean;
+  /** `original` (default, the signed bytes) or `traced` (a rebuilt copy with the hops in TraceHeaderList). */
+  view?: EdocView;
 }
 
 export interface ListOptions {
@@ -153,6 +174,7 @@ export class DocaxisClient {
       'content-type': 'application/octet-stream',
     };
     if (opts.to?.length) headers[SEND_HEADERS.to] = JSON.stringify(opts.to);
+    if (opts.trace?.length) headers[SEND_HEADERS.trace] = encodeTraceHeader(opts.trace);
     const ok = await this.callOk<SendResult>(SDK_PATHS.sendEdoc, { body: pkg, headers });
     return { docId: ok.DocId ?? ok.data?.docId ?? '', duplicate: ok.data?.duplicate ?? false };
   }
@@ -169,18 +191,42 @@ export class DocaxisClient {
    * Fetched as raw bytes by default, or in the SDK's JSON shape (base64) with `{ base64: true }`.
    */
   async getEdoc(docId: string, opts: { base64?: boolean } = {}): Promise<Buffer> {
+    return (await this.fetchEdoc(docId, opts)).content;
+  }
+
+  /** getEdoc with what the hub keeps beside the bytes: the hops (TraceHeaders) and the view. */
+  async fetchEdoc(docId: string, opts: FetchEdocOptions = {}): Promise<FetchedEdoc> {
+    const body = { docId, ...(opts.view ? { view: opts.view } : {}) };
     if (opts.base64) {
-      const ok = await this.callOk<EdocContent>(SDK_PATHS.getEdoc, { body: { docId } });
+      const ok = await this.callOk<EdocContent>(SDK_PATHS.getEdoc, { body });
       if (!ok.data) throw new DocaxisClientError('BAD_RESPONSE', 'getEdoc answered no data', 200);
       const content = Buffer.from(ok.data.content, 'base64');
       checkSha256(content, ok.data.sha256, docId);
-      return content;
+      return {
+        docId: ok.data.docId ?? docId,
+        content,
+        sha256: ok.data.sha256,
+        trace: ok.data.trace ?? [],
+        view: ok.data.view ?? 'original',
+      };
     }
-    const res = await this.send(SDK_PATHS.getEdoc, { body: { docId }, accept: 'application/octet-stream' });
+    const res = await this.send(SDK_PATHS.getEdoc, { body, accept: 'application/octet-stream' });
     if (!res.ok) await this.fail(res);
     const content = Buffer.from(await res.arrayBuffer());
-    checkSha256(content, res.headers.get(EDOC_RESPONSE_HEADERS.sha256) ?? '', docId);
-    return content;
+    const sha256 = res.headers.get(EDOC_RESPONSE_HEADERS.sha256) ?? '';
+    checkSha256(content, sha256, docId);
+    let trace: TraceHop[];
+    try {
+      trace = decodeTraceHeader(res.headers.get(EDOC_RESPONSE_HEADERS.trace));
+    } catch (e) {
+      throw new DocaxisClientError(
+        'BAD_RESPONSE',
+        `getEdoc ${docId}: ${EDOC_RESPONSE_HEADERS.trace} is ${(e as Error).message}`,
+        res.status,
+      );
+    }
+    const view = res.headers.get(EDOC_RESPONSE_HEADERS.view) === 'traced' ? 'traced' : 'original';
+    return { docId: res.headers.get(EDOC_RESPONSE_HEADERS.docId) ?? docId, content, sha256, trace, view };
   }
 
   /** Transport acknowledgement of a received package: processing, done (final) or fail. */

@@ -20,15 +20,34 @@ export const SEND_HEADERS = {
   serviceType: 'servicetype',
   messageType: 'messagetype',
   hashFile: 'hash-file',
+  /** Hops so far, sent by an axis forwarding a package (percent-encoded JSON array of TraceHop). */
+  trace: 'x-dx-trace',
 } as const;
 
 /** Response headers of `POST /getEdoc` answered as raw bytes (`Accept: application/octet-stream`). */
 export const EDOC_RESPONSE_HEADERS = {
   docId: 'x-dx-doc-id',
   sha256: 'x-dx-sha256',
+  /** The package's hops (percent-encoded JSON array of TraceHop). */
+  trace: 'x-dx-trace',
+  /** The EdocView the bytes are in. */
+  view: 'x-dx-view',
 } as const;
 
 export const SERVICE_TYPE = 'eDoc';
+
+/**
+ * One hop of a package (a TraceHeader): the axis it passed through and when (Vietnam local time, edXML
+ * timestamp). Hubs keep the hops beside the package bytes, never inside them, so signatures stay valid.
+ */
+export interface TraceHop {
+  OrganId: string;
+  Timestamp: string;
+}
+
+/** getEdoc views: the signed original bytes, or a copy whose TraceHeaderList has the hub hops appended. */
+export const EDOC_VIEWS = ['original', 'traced'] as const;
+export type EdocView = (typeof EDOC_VIEWS)[number];
 export type SdkMessageType = 'edoc' | 'status';
 /** Transport acknowledgements a receiver may send with /updateStatus (not business statuses). */
 export const TRANSPORT_STATUSES = ['processing', 'done', 'fail'] as const;
@@ -73,6 +92,8 @@ export interface ReceivedListRequest {
 
 export interface GetEdocRequest {
   docId: string;
+  /** `original` (default): the bytes as signed. `traced`: a rebuilt copy with the hops in TraceHeaderList. */
+  view?: EdocView;
 }
 
 export interface UpdateStatusRequest {
@@ -124,13 +145,20 @@ export interface ReceivedItem {
   contentLength: number;
   /** edXML DocumentId (of the answered document, for a status package). */
   documentId: string;
+  /** The axes the package passed through, oldest first (kept beside the bytes, see TraceHop). */
+  trace: TraceHop[];
 }
 
 export interface EdocContent {
   docId: string;
-  /** Base64 of the original package bytes, byte-identical to what the sender submitted. */
+  /** Base64 of the package bytes: byte-identical to what the sender submitted in the `original` view. */
   content: string;
+  /** SHA-256 hex of `content`. */
   sha256: string;
+  /** The axes the package passed through, oldest first. */
+  trace: TraceHop[];
+  /** What `content` is: `traced` only for a document asked for in that view (a status has no TraceHeaderList). */
+  view: EdocView;
 }
 
 export interface StatusUpdateResult {

@@ -35,4 +35,13 @@ export class SendEdocHeadersDto {
   @IsString()
   @MaxLength(128)
   hashFile?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'x-dx-trace: hops so far, sent by a forwarding axis (percent-encoded JSON [{OrganId, Timestamp}])',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16_384)
+  trace?: string;
 }
