@@ -209,6 +209,30 @@ describe('one provincial axis, end to end', () => {
     }
   });
 
+  it('refuses, per recipient, an agency of another axis when this hub has no parent link (NO_ROUTE)', async () => {
+    // 000.00.01.H14 is registered by the seed as served by the Cao Bằng axis; this standalone hub cannot reach it.
+    const other = '000.00.01.H14';
+    const doc = buildDemoDocument({
+      from: { organId: A, name: 'A' },
+      to: [
+        { organId: B, name: 'B' },
+        { organId: other, name: 'Cao Bằng' },
+      ],
+      codeNumber: '301',
+      codeNotation: 'UBND-VP',
+      subject: 'V/v gửi sang tỉnh khác',
+    });
+    const sent = await clientA.sendEdoc(doc.bytes, { from: A, messageType: 'edoc' });
+    const s = await eventually(async () => {
+      const item = await clientA.findSent(sent.docId);
+      return item?.recipients.length === 2 ? item : null;
+    }, 'both recipients recorded');
+    const byTo = new Map(s.recipients.map((r) => [r.to, r]));
+    expect(byTo.get(B)?.status).toBe('pending');
+    expect(byTo.get(other)).toMatchObject({ status: 'failed', failure: { code: 'NO_ROUTE' } });
+    expect(byTo.get(other)?.failure?.reason).toContain('000.00.00.H14');
+  });
+
   it('serves the CLI: validate, send, inbox, fetch --ack and status', async () => {
     const docaxis = (...args: string[]) =>
       run(process.execPath, [cli, '--state-dir', stateDir, ...args], { env, cwd: stateDir, timeout: 60_000 });

@@ -1,11 +1,12 @@
 import { DocaxisClient } from '#sdk-client';
-import { readHubState } from '#local-hub';
+import { findAgency, findAxis, readHubState, runningIn, type TopologyState } from '#local-hub';
 
 /**
  * A signed client for the system that owns `agency`: from DOCAXIS_GATEWAY_URL / DOCAXIS_SYSTEM_ID /
- * DOCAXIS_SYSTEM_SECRET when set (a real deployment), else from the local hub's demo systems.
+ * DOCAXIS_SYSTEM_SECRET when set (a real deployment), else from the demo systems of the local topology (at
+ * the axis that serves the agency, or at `axis`) or of the local hub.
  */
-export function clientFor(stateDir: string, agency?: string): DocaxisClient {
+export function clientFor(stateDir: string, agency?: string, axis?: string): DocaxisClient {
   const env = process.env;
   if (env.DOCAXIS_SYSTEM_ID && env.DOCAXIS_SYSTEM_SECRET && env.DOCAXIS_GATEWAY_URL) {
     return new DocaxisClient({
@@ -14,6 +15,9 @@ export function clientFor(stateDir: string, agency?: string): DocaxisClient {
       secret: env.DOCAXIS_SYSTEM_SECRET,
     });
   }
+  const { topology } = runningIn(stateDir);
+  if (topology) return topologyClientFor(topology, agency, axis);
+  if (axis) throw new Error(`--axis ${axis}: no topology is running (start one with docaxis up --topology)`);
   const state = readHubState(stateDir);
   if (!state?.gatewayUrl) {
     throw new Error(
@@ -25,4 +29,30 @@ export function clientFor(stateDir: string, agency?: string): DocaxisClient {
     : state.systems[0];
   if (!system) throw new Error(`no system of the local hub owns agency ${agency}`);
   return new DocaxisClient({ baseUrl: state.gatewayUrl, systemId: system.systemId, secret: system.secret });
+}
+
+function topologyClientFor(topology: TopologyState, agency?: string, axisName?: string): DocaxisClient {
+  const axis = axisName ? findAxis(topology, axisName) : undefined;
+  if (axisName && !axis) {
+    throw new Error(`--axis ${axisName}: the topology has ${topology.axes.map((a) => a.key).join(', ')}`);
+  }
+  let found;
+  if (agency) {
+    found = findAgency(topology, agency);
+    if (!found || (axis && found.axis !== axis)) {
+      throw new Error(
+        `no demo system ${axis ? `of axis ${axis.key} ` : 'of the topology '}owns agency ${agency}`,
+      );
+    }
+  } else {
+    // Default: the first document system of the given axis, else of the first provincial axis.
+    const a = axis ?? topology.axes.find((x) => x.role === 'provincial') ?? topology.axes[0];
+    found = a.systems[0] ? { axis: a, system: a.systems[0] } : undefined;
+    if (!found) throw new Error(`axis ${a.key} has no demo system`);
+  }
+  return new DocaxisClient({
+    baseUrl: found.axis.gatewayUrl,
+    systemId: found.system.systemId,
+    secret: found.system.secret,
+  });
 }

@@ -7,6 +7,7 @@ import { registerOpsCommands } from './commands/ops.command.js';
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
   .option('--state-dir <dir>', 'local hub state directory', process.env.DOCAXIS_STATE_DIR ?? '.docaxis')
+  .option('--axis <axis>', 'in a local topology: the axis to act on (national, h41, …)')
   .showHelpAfterError();
 
 registerHubCommands(program);

@@ -1,10 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonFile, writeJsonFile } from './json-file.js';
 
 export interface DemoSystem {
   systemId: string;
   secret: string;
   agencies: { organId: string; name: string }[];
+}
+
+/** One service process of an axis, as the supervisor last started it. */
+export interface ServiceEntry {
+  pid: number;
+  restarts: number;
+  log: string;
 }
 
 /** What a running local hub tells the CLI (written to <stateDir>/hub.json by the supervisor). */
@@ -15,7 +22,7 @@ export interface HubState {
   gatewayUrl: string;
   natsUrl: string;
   databaseUrl: string;
-  services: Record<string, { pid: number; restarts: number; log: string }>;
+  services: Record<string, ServiceEntry>;
   systems: DemoSystem[];
   startedAt: string;
 }
@@ -23,21 +30,11 @@ export interface HubState {
 export const hubStateFile = (stateDir: string): string => join(stateDir, 'hub.json');
 
 export function readHubState(stateDir: string): HubState | null {
-  const f = hubStateFile(stateDir);
-  if (!existsSync(f)) return null;
-  try {
-    return JSON.parse(readFileSync(f, 'utf8')) as HubState;
-  } catch {
-    return null;
-  }
+  return readJsonFile<HubState>(hubStateFile(stateDir));
 }
 
-/** Atomic write, so a reader never sees half a file. */
 export function writeHubState(stateDir: string, state: HubState): void {
-  mkdirSync(stateDir, { recursive: true });
-  const f = hubStateFile(stateDir);
-  writeFileSync(`${f}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
-  renameSync(`${f}.tmp`, f);
+  writeJsonFile(hubStateFile(stateDir), state);
 }
 
 export function isAlive(pid: number | undefined): boolean {

@@ -2,9 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EdxmlError, assertValid, parseEdxml, summaryOf } from '#edxml';
+import { formatHops, hopsOf } from '#local-hub';
 import { clientFor } from '../client-for.js';
 
 const stateDirOf = (cmd: Command): string => resolve(cmd.optsWithGlobals<{ stateDir: string }>().stateDir);
+const axisOf = (cmd: Command): string | undefined => cmd.optsWithGlobals<{ axis?: string }>().axis;
 
 export function registerDocumentCommands(program: Command): void {
   program
@@ -35,7 +37,7 @@ export function registerDocumentCommands(program: Command): void {
       const bytes = readFileSync(file);
       const pkg = parseEdxml(bytes);
       const from = pkg.MessageHeader.From.OrganId ?? '';
-      const client = clientFor(stateDirOf(cmd), from);
+      const client = clientFor(stateDirOf(cmd), from, axisOf(cmd));
       const r = await client.sendEdoc(bytes, {
         from,
         to: opts.to?.split(',').filter(Boolean),
@@ -52,11 +54,14 @@ export function registerDocumentCommands(program: Command): void {
     .option('--type <messageType>', 'edoc or status', 'edoc')
     .description('list packages waiting for an agency')
     .action(async (agency: string, opts: { type: 'edoc' | 'status' }, cmd: Command) => {
-      const client = clientFor(stateDirOf(cmd), agency);
+      const client = clientFor(stateDirOf(cmd), agency, axisOf(cmd));
       const { items } = await client.getReceivedEdocList({ messageType: opts.type, agency });
       if (!items.length) console.log(`inbox of ${agency} (${opts.type}) is empty`);
-      for (const i of items)
-        console.log(`${i.id}  from ${i.from}  ${i.status.padEnd(10)}  ${i.documentId ?? ''}`);
+      for (const i of items) {
+        const hops = hopsOf(i);
+        const via = hops.length ? `  via ${formatHops(hops)}` : '';
+        console.log(`${i.id}  from ${i.from}  ${i.status.padEnd(10)}  ${i.documentId ?? ''}${via}`);
+      }
     });
 
   program
@@ -67,7 +72,7 @@ export function registerDocumentCommands(program: Command): void {
     .option('--ack', 'acknowledge it as done afterwards')
     .description('download a package byte-identical to what was sent')
     .action(async (docId: string, opts: { out?: string; as?: string; ack?: boolean }, cmd: Command) => {
-      const client = clientFor(stateDirOf(cmd), opts.as);
+      const client = clientFor(stateDirOf(cmd), opts.as, axisOf(cmd));
       const bytes = await client.getEdoc(docId);
       const out = opts.out ?? `${docId}.edxml`;
       writeFileSync(out, bytes);
@@ -84,7 +89,7 @@ export function registerDocumentCommands(program: Command): void {
     .option('--as <agency>', 'sending agency (default: found among the demo systems)')
     .description("show each recipient's delivery and business status of a sent package")
     .action(async (docId: string, opts: { as?: string }, cmd: Command) => {
-      const client = clientFor(stateDirOf(cmd), opts.as);
+      const client = clientFor(stateDirOf(cmd), opts.as, axisOf(cmd));
       const sent = await client.findSent(docId);
       if (!sent) {
         console.error(`DOC_NOT_FOUND: ${docId} is not among the packages sent by this system`);

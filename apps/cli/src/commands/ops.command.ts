@@ -6,15 +6,33 @@ import { connectBus, listDeadLetters, replayDeadLetter, request } from '#bus';
 import { REQUESTS } from '#contracts';
 import { loadConfig } from '#config';
 import { runMigrations } from '#store';
-import { readHubState } from '#local-hub';
+import { findAxis, readHubState, runningIn } from '#local-hub';
 
-/** NATS and Postgres of the local hub unless NATS_URL / DATABASE_URL say otherwise. */
+/**
+ * NATS and Postgres of the local hub, or of one axis (`--axis`) of the local topology, unless NATS_URL /
+ * DATABASE_URL say otherwise.
+ */
 function endpoints(cmd: Command): { natsUrl: string; databaseUrl: string } {
-  const state = readHubState(resolve(cmd.optsWithGlobals<{ stateDir: string }>().stateDir));
+  const { stateDir, axis } = cmd.optsWithGlobals<{ stateDir: string; axis?: string }>();
+  const dir = resolve(stateDir);
   const cfg = loadConfig();
+  const { topology } = runningIn(dir);
+  const local = readHubState(dir);
+  if (topology) {
+    if (!axis) {
+      throw new Error(
+        `a topology is running: name the axis with --axis (${topology.axes.map((a) => a.key).join(', ')})`,
+      );
+    }
+    const found = findAxis(topology, axis);
+    if (!found)
+      throw new Error(`--axis ${axis}: the topology has ${topology.axes.map((a) => a.key).join(', ')}`);
+    // The axis's own database, even when DATABASE_URL names the server the topology put it on.
+    return { natsUrl: found.natsUrl, databaseUrl: found.databaseUrl };
+  }
   return {
-    natsUrl: process.env.NATS_URL ?? state?.natsUrl ?? cfg.natsUrl,
-    databaseUrl: process.env.DATABASE_URL ?? state?.databaseUrl ?? cfg.databaseUrl,
+    natsUrl: process.env.NATS_URL ?? local?.natsUrl ?? cfg.natsUrl,
+    databaseUrl: process.env.DATABASE_URL ?? local?.databaseUrl ?? cfg.databaseUrl,
   };
 }
 

@@ -1,0 +1,129 @@
+// The NATS configurations prepared for the NATS connector driver (deploy/topology/nats/) on real nats-servers:
+// they load, each axis has its own JetStream domain, the provinces reach the national domain over their
+// leafnode links (and JetStream sourcing across domains works), and an axis's own subjects stay on its server.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ensureNatsServerInstalled, freePort } from '#stack';
+import { eventually } from '#local-hub';
+
+const CONFIGS = resolve('deploy/topology/nats');
+const AXES = [
+  { key: 'national', file: 'national.conf', clientPort: 4222 },
+  { key: 'h41', file: 'province-h41.conf', clientPort: 4223 },
+  { key: 'h14', file: 'province-h14.conf', clientPort: 4224 },
+] as const;
+type Key = (typeof AXES)[number]['key'];
+
+describe('the leafnode configurations of the topology (NATS driver, prepared)', () => {
+  let dir: string;
+  const servers: ChildProcess[] = [];
+  const nc = {} as Record<Key, NatsConnection>;
+
+  beforeAll(async () => {
+    const bin = ensureNatsServerInstalled();
+    dir = mkdtempSync(join(tmpdir(), 'docaxis-leaf-'));
+    const leafPort = await freePort();
+    const passwords = { h41: 'leaf-secret-h41', h14: 'leaf-secret-h14' };
+    for (const axis of AXES) {
+      const port = await freePort();
+      // The documented file, moved to free loopback ports and a temporary store; nothing else changes.
+      const text = readFileSync(join(CONFIGS, axis.file), 'utf8')
+        .replace(`127.0.0.1:${axis.clientPort}`, `127.0.0.1:${port}`)
+        .replace('127.0.0.1:7422', `127.0.0.1:${leafPort}`)
+        .replace(`/var/lib/docaxis/${axis.key}/nats`, join(dir, axis.key));
+      const file = join(dir, axis.file);
+      writeFileSync(file, text);
+      const env = {
+        ...process.env,
+        DX_LEAF_PASSWORD_H41: passwords.h41,
+        DX_LEAF_PASSWORD_H14: passwords.h14,
+        ...(axis.key === 'national'
+          ? {}
+          : {
+              DX_NATIONAL_LEAF_URL: `nats-leaf://axis-${axis.key}:${passwords[axis.key]}@127.0.0.1:${leafPort}`,
+            }),
+      };
+      servers.push(spawn(bin, ['-c', file, '-l', join(dir, `${axis.key}.log`)], { env, stdio: 'ignore' }));
+      nc[axis.key] = await eventually(
+        () => connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false }).catch(() => null),
+        `the ${axis.key} nats-server`,
+        20_000,
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of Object.values(nc)) await c.close().catch(() => undefined);
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise((r) => {
+            if (s.exitCode !== null) return r(null);
+            s.once('exit', r);
+            s.kill('SIGTERM');
+          }),
+      ),
+    );
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives every axis its own JetStream domain, and the provinces reach the national one', async () => {
+    for (const axis of AXES) {
+      const info = await (await jetstreamManager(nc[axis.key])).getAccountInfo();
+      expect(info.domain).toBe(axis.key);
+    }
+    for (const key of ['h41', 'h14'] as const) {
+      const national = await eventually(
+        async () =>
+          (await jetstreamManager(nc[key], { domain: 'national' })).getAccountInfo().catch(() => null),
+        `${key}'s leafnode link to the national axis`,
+        20_000,
+      );
+      expect(national.domain).toBe('national');
+    }
+  });
+
+  it('keeps same-named streams apart and sources a province stream into the national domain', async () => {
+    const h41 = await jetstreamManager(nc.h41);
+    const national = await jetstreamManager(nc.national);
+    await h41.streams.add({ name: 'DX_OUTBOUND', subjects: ['dx.out.>'] });
+    await national.streams.add({ name: 'DX_OUTBOUND', subjects: ['dx.out.>'] });
+    // How the NATS driver will carry packages up: a national stream sourcing the province's outbound one.
+    await national.streams.add({
+      name: 'DX_FROM_H41',
+      sources: [{ name: 'DX_OUTBOUND', external: { api: '$JS.h41.API', deliver: '' } }],
+    });
+    await jetstream(nc.h41).publish('dx.out.edoc', Buffer.from('<edXML/>'));
+    await eventually(
+      async () => (await national.streams.info('DX_FROM_H41')).state.messages === 1,
+      'the package sourced into the national domain',
+      20_000,
+    );
+    expect((await h41.streams.info('DX_OUTBOUND')).state.messages).toBe(1);
+    expect((await national.streams.info('DX_OUTBOUND')).state.messages).toBe(0);
+  });
+
+  it("never lets one axis's services answer another axis's requests", async () => {
+    for (const key of ['national', 'h14'] as const) {
+      nc[key].subscribe('dx.registry.agency.resolve', {
+        callback: (_e, m) => void m.respond(`${key} answered`),
+      });
+      nc[key].subscribe('dx.link.ping', { callback: (_e, m) => void m.respond(`${key} pong`) });
+      await nc[key].flush();
+    }
+    // Control: a subject that is not an axis's own does cross the link, so the link is up …
+    const pong = await eventually(
+      () => nc.h41.request('dx.link.ping', '', { timeout: 500 }).catch(() => null),
+      'a request across the leafnode link',
+      20_000,
+    );
+    expect(pong.string()).toMatch(/pong$/);
+    // … and the registry of the national axis (or of another province) still never answers H41.
+    await expect(nc.h41.request('dx.registry.agency.resolve', '{}', { timeout: 1000 })).rejects.toThrow();
+  });
+});
