@@ -16,15 +16,10 @@ import {
   decodeHeaderValue,
   type ConsumerKey,
   type MessageType,
-} from '#contracts';
-import {
-  createBusMicroservice,
   decodeTrace,
-  publishAcceptedPackage,
-  request,
-  type AcceptedPackageMeta,
   type TraceHop,
-} from '#bus';
+} from '#contracts';
+import { createBusMicroservice, publishAcceptedPackage, request, type AcceptedPackageMeta } from '#bus';
 import { buildEdxml, buildStatus, Organization, parseEdxml, type EdxmlDocument } from '#edxml';
 import { DeliveryExpiryService, RoutingService } from '#routing';
 import { createDataSource, runMigrations, SubmissionEntity } from '#store';

@@ -20,12 +20,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { encodeTrace } from '#contracts';
 import { Principal, SystemAuthGuard, type SystemPrincipal } from '#auth';
 import { AgenciesService, InboxService, SentService, SubmissionService } from '#exchange';
 import {
   EDOC_RESPONSE_HEADERS,
   SEND_HEADERS,
-  encodeTraceHeader,
   type AgencyItem,
   type EdocContent,
   type ReceivedItem,
@@ -136,7 +136,7 @@ export class SdkController {
     if (req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream') {
       res.setHeader(EDOC_RESPONSE_HEADERS.docId, pkg.docId);
       res.setHeader(EDOC_RESPONSE_HEADERS.sha256, pkg.sha256);
-      res.setHeader(EDOC_RESPONSE_HEADERS.trace, encodeTraceHeader(pkg.trace));
+      res.setHeader(EDOC_RESPONSE_HEADERS.trace, encodeTrace(pkg.trace));
       res.setHeader(EDOC_RESPONSE_HEADERS.view, pkg.view);
       return new StreamableFile(pkg.content, {
         type: 'application/octet-stream',

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { DeliveryEvent, MessageType } from '#contracts';
-import type { TraceHop } from '#bus';
+import type { TraceHop } from '#contracts';
 import type { ArchiveColumns } from './archive.metadata.js';
 
 export interface ArchiveRow extends ArchiveColumns {

@@ -1,8 +1,8 @@
 import { dbCall } from '#store';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DxError, type DeliveryEvent, type MessageType } from '#contracts';
-import type { AcceptedPackageMeta, TraceHop } from '#bus';
+import { DxError, type DeliveryEvent, type MessageType, type TraceHop } from '#contracts';
+import type { AcceptedPackageMeta } from '#bus';
 import { EdxmlError, parseEdxml, validateEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import { archiveColumns, type ReadProblem } from './archive.metadata.js';
 import { ArchiveRepository } from './archive.repository.js';

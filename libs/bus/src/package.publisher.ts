@@ -2,6 +2,9 @@ import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import {
   DxError,
+  decodeTrace,
+  encodeTrace,
+  type TraceHop,
   HEADERS,
   deliveryEventSubject,
   encodeHeaderValue,
@@ -27,22 +30,10 @@ export interface AcceptedPackageMeta {
   originAxis?: string;
 }
 
-export interface TraceHop {
-  OrganId: string;
-  Timestamp: string;
-}
-
-export const encodeTrace = (trace: TraceHop[]): string => encodeHeaderValue(JSON.stringify(trace));
-
-export function decodeTrace(value: string | undefined): TraceHop[] {
-  if (!value) return [];
+/** The Dx-Trace header's hops; a malformed one is a permanent BAD_REQUEST (a retry cannot fix it). */
+function readTrace(value: string | undefined): TraceHop[] {
   try {
-    const parsed: unknown = JSON.parse(decodeURIComponent(value));
-    if (!Array.isArray(parsed)) throw new Error('not an array');
-    return parsed.map((h: { OrganId?: unknown; Timestamp?: unknown }) => {
-      if (typeof h?.OrganId !== 'string' || typeof h?.Timestamp !== 'string') throw new Error('bad hop');
-      return { OrganId: h.OrganId, Timestamp: h.Timestamp };
-    });
+    return decodeTrace(value);
   } catch (e) {
     throw new DxError(
       'BAD_REQUEST',
@@ -117,7 +108,7 @@ export function readAcceptedPackageMeta(h: Record<string, string>): AcceptedPack
     serviceType: h[HEADERS.serviceType] ?? '',
     acceptedAt: need(HEADERS.acceptedAt),
     documentId: decodeURIComponent(h[HEADERS.documentId] ?? ''),
-    trace: decodeTrace(h[HEADERS.trace]),
+    trace: readTrace(h[HEADERS.trace]),
     ...(h[HEADERS.originAxis] ? { originAxis: h[HEADERS.originAxis] } : {}),
   };
 }

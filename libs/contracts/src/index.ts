@@ -2,3 +2,4 @@ export * from './generated/contracts.js';
 export * from './subjects.js';
 export * from './errors.js';
 export * from './request-signature.js';
+export * from './trace-codec.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { encodeTraceHeader } from '#sdk-client';
+import { encodeTrace } from '#contracts';
 import { MAX_TRACE_HOPS, parseTraceHeader, withHop } from './trace.js';
 
 const hop = { OrganId: '000.00.00.H41', Timestamp: '2026/11/23 09:00:00' };
@@ -14,21 +14,21 @@ const codeOf = (f: () => unknown): string | undefined => {
 
 describe('trace', () => {
   it('reads the hops of a forwarding axis, none when the header is absent', () => {
-    expect(parseTraceHeader(encodeTraceHeader([hop]))).toEqual([hop]);
+    expect(parseTraceHeader(encodeTrace([hop]))).toEqual([hop]);
     expect(parseTraceHeader(undefined)).toEqual([]);
   });
 
   it('refuses junk with BAD_REQUEST naming the header', () => {
     expect(() => parseTraceHeader('{')).toThrow(/x-dx-trace/);
     expect(codeOf(() => parseTraceHeader('{'))).toBe('BAD_REQUEST');
-    expect(codeOf(() => parseTraceHeader(encodeTraceHeader([{ ...hop, OrganId: 'not an id' }])))).toBe(
+    expect(codeOf(() => parseTraceHeader(encodeTrace([{ ...hop, OrganId: 'not an id' }])))).toBe(
       'BAD_REQUEST',
     );
-    expect(codeOf(() => parseTraceHeader(encodeTraceHeader([{ ...hop, Timestamp: 'yesterday' }])))).toBe(
+    expect(codeOf(() => parseTraceHeader(encodeTrace([{ ...hop, Timestamp: 'yesterday' }])))).toBe(
       'BAD_REQUEST',
     );
     const loop = Array.from({ length: MAX_TRACE_HOPS + 1 }, () => hop);
-    expect(() => parseTraceHeader(encodeTraceHeader(loop))).toThrow(/at most/);
+    expect(() => parseTraceHeader(encodeTrace(loop))).toThrow(/at most/);
   });
 
   it("appends this hub's hop in Vietnam local time, as a TraceHeader writes it", () => {

@@ -1,7 +1,7 @@
 // The hops a package took (TraceHeaders), carried beside its bytes: read from a forwarding axis, extended by us.
-import { DxError } from '#contracts';
+import { DxError, decodeTrace, type TraceHop } from '#contracts';
 import { formatEdxmlTimestamp, isOrganId, parseEdxmlTimestamp } from '#edxml';
-import { decodeTraceHeader, SEND_HEADERS, type TraceHop } from '#sdk-client';
+import { SEND_HEADERS } from '#sdk-client';
 
 /** More hops than any real route (agency → province → national → province) takes: a loop or junk. */
 export const MAX_TRACE_HOPS = 32;
@@ -10,7 +10,7 @@ export const MAX_TRACE_HOPS = 32;
 export function parseTraceHeader(value: string | undefined): TraceHop[] {
   let hops: TraceHop[];
   try {
-    hops = decodeTraceHeader(value);
+    hops = decodeTrace(value);
   } catch (e) {
     throw new DxError('BAD_REQUEST', `header ${SEND_HEADERS.trace}: ${(e as Error).message}`);
   }

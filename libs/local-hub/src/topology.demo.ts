@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DocaxisClient, type ReceivedItem, type SentItem } from '#sdk-client';
 import { buildStatus, parseEdxml, type EdxmlStatusCode } from '#edxml';
-import type { TraceHop } from '#bus';
+import type { TraceHop } from '#contracts';
 import { buildDemoDocument } from './demo-document.js';
 import { eventually } from './demo-exchange.js';
 import { findAgency, type TopologyState } from './topology.state.js';

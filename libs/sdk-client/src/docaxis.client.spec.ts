@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADERS, stringToSign, verifySignature } from '#contracts';
 import { DocaxisClient, DocaxisClientError } from './docaxis.client.js';
-import { decodeTraceHeader, encodeTraceHeader } from './trace-header.js';
+import { decodeTrace, encodeTrace } from '#contracts';
 
 const SECRET = 'test-secret-of-sys-a';
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -164,7 +164,7 @@ describe('DocaxisClient', () => {
     await client().sendEdoc(Buffer.from('x'), { from: '000.00.01.H41', messageType: 'edoc', trace });
     const s = seen.at(-1)!;
     expect(s.signatureValid).toBe(true);
-    expect(decodeTraceHeader(String(s.headers['x-dx-trace']))).toEqual(trace);
+    expect(decodeTrace(String(s.headers['x-dx-trace']))).toEqual(trace);
   });
 
   it('fetches the hops and the view beside the bytes, raw or base64', async () => {
@@ -178,7 +178,7 @@ describe('DocaxisClient', () => {
         'content-type': 'application/octet-stream',
         'x-dx-doc-id': 'd1',
         'x-dx-sha256': sha(bytes),
-        'x-dx-trace': encodeTraceHeader(trace),
+        'x-dx-trace': encodeTrace(trace),
         'x-dx-view': 'traced',
       });
       res.end(bytes);

@@ -22,7 +22,7 @@ import {
   type TransportStatus,
   type UpdateStatusRequest,
 } from './sdk.protocol.js';
-import { decodeTraceHeader, encodeTraceHeader } from './trace-header.js';
+import { decodeTrace, encodeTrace } from '#contracts';
 
 export interface DocaxisClientOptions {
   /** Where the gateway listens, e.g. `https://axis.example.gov.vn` (a path prefix is kept and signed). */
@@ -174,7 +174,7 @@ export class DocaxisClient {
       'content-type': 'application/octet-stream',
     };
     if (opts.to?.length) headers[SEND_HEADERS.to] = JSON.stringify(opts.to);
-    if (opts.trace?.length) headers[SEND_HEADERS.trace] = encodeTraceHeader(opts.trace);
+    if (opts.trace?.length) headers[SEND_HEADERS.trace] = encodeTrace(opts.trace);
     const ok = await this.callOk<SendResult>(SDK_PATHS.sendEdoc, { body: pkg, headers });
     return { docId: ok.DocId ?? ok.data?.docId ?? '', duplicate: ok.data?.duplicate ?? false };
   }
@@ -217,7 +217,7 @@ export class DocaxisClient {
     checkSha256(content, sha256, docId);
     let trace: TraceHop[];
     try {
-      trace = decodeTraceHeader(res.headers.get(EDOC_RESPONSE_HEADERS.trace));
+      trace = decodeTrace(res.headers.get(EDOC_RESPONSE_HEADERS.trace));
     } catch (e) {
       throw new DocaxisClientError(
         'BAD_RESPONSE',

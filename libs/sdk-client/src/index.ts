@@ -1,3 +1,2 @@
 export * from './sdk.protocol.js';
-export * from './trace-header.js';
 export * from './docaxis.client.js';

@@ -36,14 +36,8 @@ export const EDOC_RESPONSE_HEADERS = {
 
 export const SERVICE_TYPE = 'eDoc';
 
-/**
- * One hop of a package (a TraceHeader): the axis it passed through and when (Vietnam local time, edXML
- * timestamp). Hubs keep the hops beside the package bytes, never inside them, so signatures stay valid.
- */
-export interface TraceHop {
-  OrganId: string;
-  Timestamp: string;
-}
+export type { TraceHop } from '#contracts';
+import type { TraceHop } from '#contracts';
 
 /** getEdoc views: the signed original bytes, or a copy whose TraceHeaderList has the hub hops appended. */
 export const EDOC_VIEWS = ['original', 'traced'] as const;

@@ -1,11 +1,17 @@
-import type { TraceHop } from './sdk.protocol.js';
+/** One TraceHeader: an axis the package passed through, and when (edXML timestamp, Vietnam local time). */
+export interface TraceHop {
+  OrganId: string;
+  Timestamp: string;
+}
 
-/** Hops travel in one HTTP header as a percent-encoded JSON array (header values must be ASCII). */
-export const encodeTraceHeader = (trace: readonly TraceHop[]): string =>
-  encodeURIComponent(JSON.stringify(trace));
+// Hops travel beside the package bytes (never inside them, so signatures keep verifying): in the Dx-Trace NATS
+// header and the x-dx-trace HTTP header, both with this one encoding.
+
+/** A percent-encoded JSON array (header values must be ASCII). */
+export const encodeTrace = (trace: readonly TraceHop[]): string => encodeURIComponent(JSON.stringify(trace));
 
 /** The hops of an x-dx-trace value ([] when absent); throws an Error saying what is wrong otherwise. */
-export function decodeTraceHeader(value: string | null | undefined): TraceHop[] {
+export function decodeTrace(value: string | null | undefined): TraceHop[] {
   if (value === null || value === undefined || value.trim() === '') return [];
   let parsed: unknown;
   try {
