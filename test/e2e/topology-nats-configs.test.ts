@@ -1,6 +1,6 @@
-// The NATS configurations prepared for the NATS connector driver (deploy/topology/nats/) on real nats-servers:
-// they load, each axis has its own JetStream domain, the provinces reach the national domain over their
-// leafnode links (and JetStream sourcing across domains works), and an axis's own subjects stay on its server.
+// The documented NATS configurations of the NATS connector driver (deploy/topology/nats/) on real nats-servers:
+// they load, each axis has its own JetStream domain, a province reaches the national axis link over its
+// leafnode as itself only, and an axis's own subjects stay on its server.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ const AXES = [
 ] as const;
 type Key = (typeof AXES)[number]['key'];
 
-describe('the leafnode configurations of the topology (NATS driver, prepared)', () => {
+describe('the leafnode configurations of the topology (NATS driver)', () => {
   let dir: string;
   const servers: ChildProcess[] = [];
   const nc = {} as Record<Key, NatsConnection>;
@@ -72,58 +72,43 @@ describe('the leafnode configurations of the topology (NATS driver, prepared)', 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gives every axis its own JetStream domain, and the provinces reach the national one', async () => {
+  it('gives every axis its own JetStream domain, with same-named streams kept apart', async () => {
     for (const axis of AXES) {
       const info = await (await jetstreamManager(nc[axis.key])).getAccountInfo();
       expect(info.domain).toBe(axis.key);
     }
-    for (const key of ['h41', 'h14'] as const) {
-      const national = await eventually(
-        async () =>
-          (await jetstreamManager(nc[key], { domain: 'national' })).getAccountInfo().catch(() => null),
-        `${key}'s leafnode link to the national axis`,
-        20_000,
-      );
-      expect(national.domain).toBe('national');
-    }
-  });
-
-  it('keeps same-named streams apart and sources a province stream into the national domain', async () => {
     const h41 = await jetstreamManager(nc.h41);
     const national = await jetstreamManager(nc.national);
     await h41.streams.add({ name: 'DX_OUTBOUND', subjects: ['dx.out.>'] });
     await national.streams.add({ name: 'DX_OUTBOUND', subjects: ['dx.out.>'] });
-    // How the NATS driver will carry packages up: a national stream sourcing the province's outbound one.
-    await national.streams.add({
-      name: 'DX_FROM_H41',
-      sources: [{ name: 'DX_OUTBOUND', external: { api: '$JS.h41.API', deliver: '' } }],
-    });
     await jetstream(nc.h41).publish('dx.out.edoc', Buffer.from('<edXML/>'));
-    await eventually(
-      async () => (await national.streams.info('DX_FROM_H41')).state.messages === 1,
-      'the package sourced into the national domain',
-      20_000,
-    );
     expect((await h41.streams.info('DX_OUTBOUND')).state.messages).toBe(1);
     expect((await national.streams.info('DX_OUTBOUND')).state.messages).toBe(0);
   });
 
-  it("never lets one axis's services answer another axis's requests", async () => {
+  it("lets a province call only its own axis link, never another's nor the national services", async () => {
+    // The national axis link answers every province's calls; the subject says which province is asking.
+    nc.national.subscribe('dx.axis.*.*', { callback: (_e, m) => void m.respond(`national: ${m.subject}`) });
     for (const key of ['national', 'h14'] as const) {
       nc[key].subscribe('dx.registry.agency.resolve', {
         callback: (_e, m) => void m.respond(`${key} answered`),
       });
-      nc[key].subscribe('dx.link.ping', { callback: (_e, m) => void m.respond(`${key} pong`) });
-      await nc[key].flush();
     }
-    // Control: a subject that is not an axis's own does cross the link, so the link is up …
-    const pong = await eventually(
-      () => nc.h41.request('dx.link.ping', '', { timeout: 500 }).catch(() => null),
-      'a request across the leafnode link',
-      20_000,
-    );
-    expect(pong.string()).toMatch(/pong$/);
-    // … and the registry of the national axis (or of another province) still never answers H41.
+    await nc.national.flush();
+    await nc.h14.flush();
+    for (const [key, code] of [
+      ['h41', 'H41'],
+      ['h14', 'H14'],
+    ] as const) {
+      const reply = await eventually(
+        () => nc[key].request(`dx.axis.${code}.inbox`, '{}', { timeout: 500 }).catch(() => null),
+        `${key}'s call across its leafnode link`,
+        20_000,
+      );
+      expect(reply.string()).toBe(`national: dx.axis.${code}.inbox`);
+    }
+    // H41 cannot call as H14, and no registry but its own ever answers it.
+    await expect(nc.h41.request('dx.axis.H14.inbox', '{}', { timeout: 1000 })).rejects.toThrow();
     await expect(nc.h41.request('dx.registry.agency.resolve', '{}', { timeout: 1000 })).rejects.toThrow();
   });
 });

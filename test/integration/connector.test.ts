@@ -599,9 +599,10 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
     await relay.open();
     for (const d of [before, ...during]) {
       await untilStates(d.docId, { [MINISTRY]: 'forwarded' });
+      // The national router writes the copy a moment after the national gateway answered: wait for it first.
+      const item = await ministryInboxItem(d.documentId);
       expect(await nationalSubmissions(d.documentId)).toBe(1);
       expect(await nationalCopies(d.documentId, MINISTRY)).toBe(1);
-      const item = await ministryInboxItem(d.documentId);
       expect((await ministry.fetchEdoc(item.id)).content.equals(d.bytes)).toBe(true);
     }
     expect(await untilStates(during[1].docId, { [B2]: 'forwarded' })).toMatchObject({ [B2]: 'forwarded' });

@@ -10,25 +10,29 @@ export interface ConnectorAppOptions extends ConnectorOptions {
   databaseUrl: string;
 }
 
-/** The settings the connector reads (loadConfig with parentUrl, parentSystemId, parentSecret, parentOrganId). */
+/**
+ * The settings the connector reads: always parentOrganId; with the SDK-HTTP driver also parentUrl,
+ * parentSystemId and parentSecret. The NATS driver needs nothing more: it talks over this axis's own NATS
+ * (NATS_URL), whose leafnode link to the national server carries the calls.
+ */
 export function connectorAppOptions(cfg: DocaxisConfig): ConnectorAppOptions {
-  const missing = (['parentUrl', 'parentSystemId', 'parentSecret', 'parentOrganId'] as const).filter(
-    (k) => !cfg[k],
-  );
+  const needed =
+    cfg.connectorDriver === 'nats'
+      ? (['parentOrganId'] as const)
+      : (['parentUrl', 'parentSystemId', 'parentSecret', 'parentOrganId'] as const);
+  const missing = needed.filter((k) => !cfg[k]);
   if (missing.length) throw new Error(`the connector needs ${missing.join(', ')}`);
   if (cfg.axisRole !== 'provincial') {
     throw new Error('the connector runs at a provincial axis: set DOCAXIS_AXIS_ROLE=provincial');
-  }
-  if (cfg.connectorDriver !== 'sdk-http') {
-    throw new Error(`DOCAXIS_CONNECTOR_DRIVER=${cfg.connectorDriver} is not available yet; use sdk-http`);
   }
   return {
     natsUrl: cfg.natsUrl,
     databaseUrl: cfg.databaseUrl,
     axisOrganId: cfg.axisOrganId,
-    parentUrl: cfg.parentUrl!,
-    parentSystemId: cfg.parentSystemId!,
-    parentSecret: cfg.parentSecret!,
+    driver: cfg.connectorDriver,
+    parentUrl: cfg.parentUrl,
+    parentSystemId: cfg.parentSystemId,
+    parentSecret: cfg.parentSecret,
     parentOrganId: cfg.parentOrganId!,
     packageLifetimeSeconds: cfg.packageLifetimeSeconds,
     pollMs: cfg.connectorPollMs,

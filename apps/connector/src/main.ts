@@ -7,7 +7,7 @@ import { ConnectorAppModule, connectorAppOptions } from './connector-app.module.
 const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 async function bootstrap(): Promise<void> {
-  const cfg = loadConfig(process.env, ['parentUrl', 'parentSystemId', 'parentSecret', 'parentOrganId']);
+  const cfg = loadConfig(process.env, ['parentOrganId']);
   const app = await createBusMicroservice(
     ConnectorAppModule.forRoot(connectorAppOptions(cfg)),
     { natsUrl: cfg.natsUrl, name: 'connector' },
@@ -15,7 +15,9 @@ async function bootstrap(): Promise<void> {
   );
   await app.listen();
   new Logger('connector').log(
-    `${cfg.axisOrganId} connected to ${cfg.parentOrganId} at ${cfg.parentUrl} as system ${cfg.parentSystemId}`,
+    cfg.connectorDriver === 'nats'
+      ? `${cfg.axisOrganId} linked to ${cfg.parentOrganId} over its NATS leafnode (${cfg.natsUrl})`
+      : `${cfg.axisOrganId} connected to ${cfg.parentOrganId} at ${cfg.parentUrl} as system ${cfg.parentSystemId}`,
   );
 }
 

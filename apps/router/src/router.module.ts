@@ -17,7 +17,8 @@ export function routerAppOptions(cfg: DocaxisConfig): RouterAppOptions {
     databaseUrl: cfg.databaseUrl,
     axisRole: cfg.axisRole,
     axisOrganId: cfg.axisOrganId,
-    hasParent: Boolean(cfg.parentUrl),
+    // The NATS driver needs no parent URL: the link is this axis's NATS leafnode.
+    hasParent: Boolean(cfg.parentUrl) || cfg.connectorDriver === 'nats',
     packageLifetimeSeconds: cfg.packageLifetimeSeconds,
   };
 }

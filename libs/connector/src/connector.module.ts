@@ -1,18 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ExchangeModule } from '#exchange';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { NATS_CONNECTION } from '#bus';
 import { DocaxisClient } from '#sdk-client';
+import { axisCode } from './axis-link.subjects.js';
+import { NatsParentLink } from './nats.link.js';
 import { CONNECTOR_OPTIONS, type ConnectorOptions } from './connector.options.js';
 import { ConnectorPoller } from './connector.poller.js';
 import { ConnectorStateRepository } from './connector-state.repository.js';
 import { InboundService } from './inbound.service.js';
 import { OutboundRepository } from './outbound.repository.js';
 import { OutboundService } from './outbound.service.js';
-import { PARENT_LINK } from './parent-link.js';
+import { PARENT_LINK, type ParentLink } from './parent-link.js';
 import { RegistrySyncService } from './registry-sync.service.js';
 import { SdkHttpParentLink } from './sdk-http.link.js';
 
 /**
- * The connector of a provincial axis with its SDK-HTTP driver: outbound forwarding (OutboundService, fed by the
+ * The connector of a provincial axis with its SDK-HTTP or NATS driver: outbound forwarding (OutboundService, fed by the
  * connectorOut consumer of the app), the inbound poll and the registry sync. Needs StoreModule.forRoot and
  * BusModule.forRoot (both global) in the application.
  */
@@ -32,15 +36,8 @@ export class ConnectorModule {
         { provide: CONNECTOR_OPTIONS, useValue: options },
         {
           provide: PARENT_LINK,
-          useFactory: () =>
-            new SdkHttpParentLink(
-              new DocaxisClient({
-                baseUrl: options.parentUrl,
-                systemId: options.parentSystemId,
-                secret: options.parentSecret,
-                timeoutMs: options.requestTimeoutMs,
-              }),
-            ),
+          inject: [NATS_CONNECTION],
+          useFactory: (nc: NatsConnection) => parentLink(options, nc),
         },
         OutboundRepository,
         OutboundService,
@@ -52,4 +49,25 @@ export class ConnectorModule {
       exports: [OutboundService, InboundService, RegistrySyncService],
     };
   }
+}
+
+/** The driver the options name. NATS: requests over this axis's own bus, which the leafnode carries up. */
+export function parentLink(options: ConnectorOptions, nc: NatsConnection): ParentLink {
+  if (options.driver === 'nats') {
+    return new NatsParentLink(nc, {
+      code: axisCode(options.axisOrganId),
+      timeoutMs: options.requestTimeoutMs,
+    });
+  }
+  if (!options.parentUrl || !options.parentSystemId || !options.parentSecret) {
+    throw new Error('the SDK-HTTP driver needs parentUrl, parentSystemId and parentSecret');
+  }
+  return new SdkHttpParentLink(
+    new DocaxisClient({
+      baseUrl: options.parentUrl,
+      systemId: options.parentSystemId,
+      secret: options.parentSecret,
+      timeoutMs: options.requestTimeoutMs,
+    }),
+  );
 }

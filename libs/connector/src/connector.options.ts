@@ -2,10 +2,12 @@
 export interface ConnectorOptions {
   /** OrganId of this axis: its agencies are never imported from the parent, and it is this hub's hop. */
   axisOrganId: string;
-  /** The parent (national) axis's SDK endpoint, and this axis's credentials as a system connected to it. */
-  parentUrl: string;
-  parentSystemId: string;
-  parentSecret: string;
+  /** How the link is carried: the parent's SDK over HTTP (default) or this axis's NATS, a leafnode of the parent's. */
+  driver?: 'sdk-http' | 'nats';
+  /** SDK-HTTP driver: the parent (national) axis's SDK endpoint, and this axis's credentials as a system there. */
+  parentUrl?: string;
+  parentSystemId?: string;
+  parentSecret?: string;
   /** OrganId of the parent axis: the origin recorded on what it delivers. */
   parentOrganId: string;
   /** A package not forwarded within this time ends `expired` (measured from its acceptance here). */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ensureDatabase,
   ensureNatsServerInstalled,
@@ -24,6 +24,8 @@ export interface AxisRuntimeOptions {
   natsServerName: string;
   /** A NATS server to use instead of starting one (NATS_URL). */
   natsUrl?: string;
+  /** Appended to the generated nats-server config, given the JetStream store directory (leafnode links). */
+  natsConfigExtra?: (storeDir: string) => string;
   /**
    * A Postgres server to use instead of the embedded one (DATABASE_URL). With `ownDatabase` the axis gets
    * `databaseName` on that server (several axes share one server); without it the URL is used as it is.
@@ -67,6 +69,7 @@ export class AxisRuntime {
       this.nats = await startNatsServer({
         bin,
         storeDir: join(stateDir, 'nats'),
+        configExtra: this.opts.natsConfigExtra?.(resolve(stateDir, 'nats')),
         logFile: join(this.logsDir, 'nats-server.log'),
         name: this.opts.natsServerName,
       });

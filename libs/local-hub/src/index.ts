@@ -14,3 +14,4 @@ export * from './topology.state.js';
 export * from './topology.control.js';
 export * from './topology.supervisor.js';
 export * from './topology.demo.js';
+export * from './leafnode.config.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { request } from '#bus';
 import { REQUESTS } from '#contracts';
@@ -5,6 +6,7 @@ import { CONFIG_ENV } from '#config';
 import { AxisRuntime, pickPort, portOf, waitForHealth } from './axis.runtime.js';
 import { loadOrCreateSecrets, type HubSecrets } from './hub.secrets.js';
 import { HUB_SERVICES } from './hub.supervisor.js';
+import { nationalLeafConfig, provinceLeafConfig } from './leafnode.config.js';
 import { LinkRelay } from './link.relay.js';
 import { registerInRegistry, withBus } from './registry.bootstrap.js';
 import { repoRoot } from './repo-root.js';
@@ -19,8 +21,11 @@ import {
   type TopologyState,
 } from './topology.state.js';
 
-/** The connector links a provincial axis to the national one (SDK-HTTP driver). */
+/** The connector links a provincial axis to the national one. */
 export const CONNECTOR_SERVICE = 'connector';
+/** The national end of the NATS driver: answers the provinces' calls that come over their leafnodes. */
+export const AXIS_LINK_SERVICE = 'axis-link';
+export type LinkDriver = 'sdk-http' | 'nats';
 /** Poll interval of the topology's connectors unless DOCAXIS_CONNECTOR_POLL_MS says otherwise. */
 const DEFAULT_TOPOLOGY_POLL_MS = '500';
 /** Gateways on 8080, 8081, … when free, so the demo's URLs are predictable. */
@@ -78,6 +83,10 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
     axes: [],
   };
   const save = () => writeTopologyState(stateDir, state);
+  // DOCAXIS_CONNECTOR_DRIVER=nats: the provinces' nats-servers are leafnodes of the national one, each through
+  // its link relay; otherwise the connectors call the national gateway over HTTP through it.
+  const driver: LinkDriver = env[CONFIG_ENV.connectorDriver] === 'nats' ? 'nats' : 'sdk-http';
+  const leaf = { port: 0, advertise: 0, passwords: {} as Record<string, string> };
   save();
   const axes: Axis[] = [];
 
@@ -122,6 +131,12 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
     const seedFile = env.DOCAXIS_REGISTRY_SEED ?? join(repoRoot(), 'deploy/registry/seed.json');
     const plan = planTopology(opts.provinces, readSeedAgencies(seedFile));
     const taken = new Set<number>();
+    if (driver === 'nats') {
+      leaf.port = await pickPort([], taken);
+      // Told to the provinces as the national leafnode address: nothing listens there, so they reconnect only
+      // through their relays (see nationalLeafConfig).
+      leaf.advertise = await pickPort([], taken);
+    }
     for (const [i, p] of plan.entries()) {
       const before = previous?.axes.find((a) => a.key === p.key);
       const dir = topologyAxisDir(stateDir, p.key);
@@ -147,6 +162,7 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
         databaseName: `docaxis_${p.key}`,
         log,
         onChange: save,
+        natsConfigExtra: driver === 'nats' ? (store) => leafConfigOf(p, store) : undefined,
       });
       axisState.services = runtime.services;
       const systemIds = [...p.systems, ...p.axisSystems].map((s) => s.systemId);
@@ -158,11 +174,13 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
     for (const a of provinces) {
       const before = previous?.axes.find((b) => b.key === a.plan.key);
       const relayPort = await pickPort([portOf(before?.parent?.linkUrl)], taken);
-      a.relay = new LinkRelay({ host: '127.0.0.1', port: portOf(national.state.gatewayUrl)! }, relayPort);
+      const target = driver === 'nats' ? leaf.port : portOf(national.state.gatewayUrl)!;
+      a.relay = new LinkRelay({ host: '127.0.0.1', port: target }, relayPort);
+      leaf.passwords[a.plan.key] = randomBytes(18).toString('hex');
       a.state.parent = {
         organId: national.plan.organId,
         gatewayUrl: national.state.gatewayUrl,
-        linkUrl: a.relay.url,
+        linkUrl: driver === 'nats' ? `nats-leaf://127.0.0.1:${a.relay.port}` : a.relay.url,
         systemId: a.plan.parentSystemId!,
         secret: national.secrets.systemSecrets[a.plan.parentSystemId!],
         link: 'cut',
@@ -174,7 +192,10 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
     for (const a of axes) {
       a.state.natsUrl = a.runtime.natsUrl;
       a.state.databaseUrl = a.runtime.databaseUrl;
-      for (const name of HUB_SERVICES) a.runtime.startService(name, axisEnv(env, a, seedFile));
+      for (const name of HUB_SERVICES) a.runtime.startService(name, axisEnv(env, a, seedFile, driver));
+      if (driver === 'nats' && a.plan.role === 'national') {
+        a.runtime.startService(AXIS_LINK_SERVICE, axisEnv(env, a, seedFile, driver));
+      }
     }
     save();
 
@@ -209,7 +230,9 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
       a.state.parent!.link = a.relay!.state;
     }
     if (AxisRuntime.mainOf(CONNECTOR_SERVICE)) {
-      for (const a of provinces) a.runtime.startService(CONNECTOR_SERVICE, axisEnv(env, a, seedFile));
+      for (const a of provinces) {
+        a.runtime.startService(CONNECTOR_SERVICE, axisEnv(env, a, seedFile, driver));
+      }
       save();
       await Promise.all(provinces.map((a) => waitForFederation(a, national.plan, log)));
     } else {
@@ -226,10 +249,32 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
     log(`failed: ${state.error}`);
     await shutdown(1);
   }
+
+  /** The leafnode part of an axis's nats-server config (NATS driver); read when its server starts. */
+  function leafConfigOf(p: AxisPlan, storeDir: string): string {
+    const code = (organId: string) => organId.split('.').pop()!;
+    if (p.role === 'national') {
+      return nationalLeafConfig({
+        storeDir,
+        leafPort: leaf.port,
+        advertise: `127.0.0.1:${leaf.advertise}`,
+        provinces: axes
+          .filter((a) => a.plan.role === 'provincial')
+          .map((a) => ({ code: code(a.plan.organId), password: leaf.passwords[a.plan.key] })),
+      });
+    }
+    const relay = axes.find((a) => a.plan === p)!.relay!;
+    return provinceLeafConfig({
+      storeDir,
+      code: code(p.organId),
+      password: leaf.passwords[p.key],
+      national: `127.0.0.1:${relay.port}`,
+    });
+  }
 }
 
 /** The environment of one axis's services: the caller's, minus what each axis sets for itself. */
-function axisEnv(env: NodeJS.ProcessEnv, a: Axis, seedFile: string): NodeJS.ProcessEnv {
+function axisEnv(env: NodeJS.ProcessEnv, a: Axis, seedFile: string, driver: LinkDriver): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...env };
   for (const k of PER_AXIS_ENV) delete base[k];
   const own: NodeJS.ProcessEnv = {
@@ -244,12 +289,17 @@ function axisEnv(env: NodeJS.ProcessEnv, a: Axis, seedFile: string): NodeJS.Proc
   };
   const parent = a.state.parent;
   if (parent) {
+    // The NATS driver needs no URL or secret: the connector talks to its own NATS, a leafnode of the national one.
+    if (driver === 'sdk-http') {
+      Object.assign(own, {
+        [CONFIG_ENV.parentUrl]: parent.linkUrl,
+        [CONFIG_ENV.parentSystemId]: parent.systemId,
+        [CONFIG_ENV.parentSecret]: parent.secret,
+      });
+    }
     Object.assign(own, {
-      [CONFIG_ENV.parentUrl]: parent.linkUrl,
-      [CONFIG_ENV.parentSystemId]: parent.systemId,
-      [CONFIG_ENV.parentSecret]: parent.secret,
       [CONFIG_ENV.parentOrganId]: parent.organId,
-      [CONFIG_ENV.connectorDriver]: 'sdk-http',
+      [CONFIG_ENV.connectorDriver]: driver,
       [CONFIG_ENV.connectorPollMs]: env[CONFIG_ENV.connectorPollMs] ?? DEFAULT_TOPOLOGY_POLL_MS,
     });
   }

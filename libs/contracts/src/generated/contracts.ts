@@ -215,6 +215,31 @@ export const REQUESTS = {
     "subject": "dx.registry.system.upsert",
     "request": "UpsertSystemRequest",
     "reply": "UpsertSystemReply"
+  },
+  "axisLinkSend": {
+    "subject": "dx.axis.*.send",
+    "request": "AxisLinkRawPackage",
+    "reply": "AxisLinkSendReply"
+  },
+  "axisLinkInbox": {
+    "subject": "dx.axis.*.inbox",
+    "request": "AxisLinkInboxRequest",
+    "reply": "AxisLinkInboxReply"
+  },
+  "axisLinkFetch": {
+    "subject": "dx.axis.*.fetch",
+    "request": "AxisLinkFetchRequest",
+    "reply": "AxisLinkRawPackage"
+  },
+  "axisLinkAck": {
+    "subject": "dx.axis.*.ack",
+    "request": "AxisLinkAckRequest",
+    "reply": "AxisLinkAckReply"
+  },
+  "axisLinkAgencies": {
+    "subject": "dx.axis.*.agencies",
+    "request": "ListAgenciesRequest",
+    "reply": "ListAgenciesReply"
   }
 } as const;
 
@@ -346,6 +371,55 @@ reason?: string
 at: string
 }
 
+/**
+ * Not JSON: the raw edXML bytes, with Dx-From, Dx-Message-Type, Dx-To, Dx-Sha256 and Dx-Trace headers
+ */
+export type AxisLinkRawPackage = string
+
+export interface AxisLinkSendReply {
+/**
+ * DocId at the national axis
+ */
+docId: string
+duplicate: boolean
+}
+
+export interface AxisLinkInboxRequest {
+messageType: ("edoc" | "status")
+after?: string
+limit?: number
+}
+
+export interface AxisLinkInboxItem {
+/**
+ * DocId at the national axis
+ */
+id: string
+/**
+ * The agency of the province it is for
+ */
+to: string
+messageType: ("edoc" | "status")
+}
+
+export interface AxisLinkInboxReply {
+items: AxisLinkInboxItem[]
+next?: string
+}
+
+export interface AxisLinkFetchRequest {
+id: string
+}
+
+export interface AxisLinkAckRequest {
+id: string
+status: ("done" | "fail")
+}
+
+export interface AxisLinkAckReply {
+updated: number
+}
+
 /** Request/reply subjects and their payload types. */
 export interface RequestMap {
   "dx.registry.agency.resolve": { request: ResolveAgenciesRequest; reply: ResolveAgenciesReply };
@@ -353,6 +427,11 @@ export interface RequestMap {
   "dx.registry.auth.verify": { request: AuthVerifyRequest; reply: AuthVerifyReply };
   "dx.registry.import": { request: ImportRegistryRequest; reply: ImportRegistryReply };
   "dx.registry.system.upsert": { request: UpsertSystemRequest; reply: UpsertSystemReply };
+  "dx.axis.*.send": { request: AxisLinkRawPackage; reply: AxisLinkSendReply };
+  "dx.axis.*.inbox": { request: AxisLinkInboxRequest; reply: AxisLinkInboxReply };
+  "dx.axis.*.fetch": { request: AxisLinkFetchRequest; reply: AxisLinkRawPackage };
+  "dx.axis.*.ack": { request: AxisLinkAckRequest; reply: AxisLinkAckReply };
+  "dx.axis.*.agencies": { request: ListAgenciesRequest; reply: ListAgenciesReply };
 }
 
 /** Every reply on a request subject is wrapped in this envelope. */
