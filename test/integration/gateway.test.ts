@@ -649,6 +649,27 @@ describe('gateway (SDK HTTP API)', () => {
       expect(first.next).toBe(first.items[0].organId);
     });
 
+    it('serves getSynchronizeUnit: only what changed after a version, deletions included', async () => {
+      const all = await a.getSynchronizeUnit({ limit: 1000 });
+      expect(all.items.map((x) => x.organId)).toEqual(expect.arrayContaining([K19, H19, H14]));
+      expect((await a.getSynchronizeUnit({ sinceVersion: all.version })).items).toEqual([]);
+
+      await request(nc, REQUESTS.registryImport.subject, {
+        format: 'json',
+        content: JSON.stringify([{ organId: H14, name: 'Unrelated agency', systemId: SYS_C, deleted: true }]),
+      });
+      const changed = await a.getSynchronizeUnit({ sinceVersion: all.version });
+      expect(changed.items.map((x) => [x.organId, x.deleted])).toEqual([[H14, true]]);
+      expect(changed.version).toBeGreaterThan(all.version);
+
+      await request(nc, REQUESTS.registryImport.subject, {
+        format: 'json',
+        content: JSON.stringify([
+          { organId: H14, name: 'Unrelated agency', systemId: SYS_C, deleted: false },
+        ]),
+      });
+    });
+
     it('refuses unknown JSON fields with BAD_REQUEST naming them', async () => {
       const r = await a.call(SDK_PATHS.getReceivedEdocList, { body: { messagetype: 'edoc', page: 2 } });
       expect(r.httpStatus).toBe(400);
@@ -658,7 +679,7 @@ describe('gateway (SDK HTTP API)', () => {
       });
     });
 
-    it('serves the OpenAPI document listing the six calls, and its UI', async () => {
+    it('serves the OpenAPI document listing the SDK calls, and its UI', async () => {
       const res = await fetch(`${base}${OPENAPI_JSON_PATH}`);
       expect(res.status).toBe(200);
       const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
@@ -669,6 +690,7 @@ describe('gateway (SDK HTTP API)', () => {
         'updateStatus',
         'getSentEdocList',
         'getAgenciesList',
+        'getSynchronizeUnit',
       ]) {
         expect(doc.paths[`/${p}`]?.post).toBeDefined();
       }

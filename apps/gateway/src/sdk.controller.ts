@@ -185,4 +185,15 @@ export class SdkController {
     const page = await this.agencies.agenciesList(dto);
     return ok({ data: page.agencies, next: page.next, version: page.version });
   }
+
+  @Post('getSynchronizeUnit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Registry changes after sinceVersion (0: everything), deletions included' })
+  @ApiOkResponse({
+    description: '{status: OK, data: [{organId, name, deleted, version, ...}], next?, version}',
+  })
+  async getSynchronizeUnit(@Body() dto: AgenciesListDto): Promise<SdkOk<AgencyItem[]>> {
+    // The national SDK's name for the incremental directory sync; one implementation serves both calls.
+    return this.getAgenciesList({ ...dto, sinceVersion: dto.sinceVersion ?? 0 });
+  }
 }

@@ -256,6 +256,16 @@ export class DocaxisClient {
     return { items: ok.data ?? [], next: ok.next, version: ok.version ?? 0 };
   }
 
+  /**
+   * The SDK's registry synchronisation call: the agencies changed after `sinceVersion` (0: all), deletions
+   * included, with the version to ask from next time.
+   */
+  async getSynchronizeUnit(opts: AgenciesListOptions = {}): Promise<AgenciesListPage> {
+    const body: AgenciesListRequest = { sinceVersion: 0, ...opts };
+    const ok = await this.callOk<AgencyItem[]>(SDK_PATHS.getSynchronizeUnit, { body });
+    return { items: ok.data ?? [], next: ok.next, version: ok.version ?? 0 };
+  }
+
   /** Unauthenticated liveness of the gateway and its backing services. */
   async health(): Promise<SdkAnswer<Record<string, string>>> {
     const res = await this.send(SDK_PATHS.health, { method: 'GET', unsigned: true });

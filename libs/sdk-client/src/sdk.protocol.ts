@@ -10,6 +10,7 @@ export const SDK_PATHS = {
   updateStatus: '/updateStatus',
   getSentEdocList: '/getSentEdocList',
   getAgenciesList: '/getAgenciesList',
+  getSynchronizeUnit: '/getSynchronizeUnit',
   health: '/health',
 } as const;
 
