@@ -81,6 +81,7 @@ interface DeliveryRow {
   state: string;
   business_status: string | null;
   failure_code: string | null;
+  failure_reason: string | null;
 }
 
 describe('provincial router: recipients on other axes', () => {
@@ -141,7 +142,7 @@ describe('provincial router: recipients on other axes', () => {
 
   const deliveries = (docId: string): Promise<DeliveryRow[]> =>
     ds.query(
-      `SELECT recipient_organ_id, message_type, state, business_status, failure_code FROM delivery
+      `SELECT recipient_organ_id, message_type, state, business_status, failure_code, failure_reason FROM delivery
         WHERE doc_id = $1 ORDER BY recipient_organ_id`,
       [docId],
     );
@@ -357,7 +358,7 @@ describe('provincial router: recipients on other axes', () => {
     expect(queued.headers[HEADERS.to].split(',').sort()).toEqual([MINISTRY, B1].sort());
   });
 
-  it('expires what is still pending or outbound after the package lifetime, and nothing else', async () => {
+  it('expires what is still undelivered after the package lifetime, and nothing else', async () => {
     const documentId = nextDocumentId(A1);
     const meta = await accept(documentBytes(A1, [A2, MINISTRY], documentId), {
       messageType: 'edoc',
@@ -370,6 +371,12 @@ describe('provincial router: recipients on other axes', () => {
       meta.docId,
       A2,
     ]);
+    // Of the copies handed to the parent earlier, B1's recipient has sent a receipt (01); the ministry has not.
+    await ds.query(
+      `UPDATE delivery SET business_status = '01', business_status_at = now()
+        WHERE doc_id = $1 AND recipient_organ_id = $2`,
+      [sent.meta.docId, B1],
+    );
     const sweeper = router.get(DeliveryExpiryService);
     expect(await sweeper.sweep(new Date())).toEqual([]);
 
@@ -381,8 +388,16 @@ describe('provincial router: recipients on other axes', () => {
     expect((await deliveries(meta.docId)).find((r) => r.recipient_organ_id === MINISTRY)?.failure_code).toBe(
       'EXPIRED',
     );
-    // Everything else still open expired too (local pending copies included); forwarded copies did not.
-    expect(await stateOf(sent.meta.docId)).toMatchObject({ [A2]: 'expired', [MINISTRY]: 'forwarded' });
+    // Everything else still open expired too: local pending copies, and a forwarded copy that never got a
+    // receipt; a forwarded copy with a receipt was delivered and stays as it is.
+    expect(await stateOf(sent.meta.docId)).toMatchObject({
+      [A2]: 'expired',
+      [MINISTRY]: 'expired',
+      [B1]: 'forwarded',
+    });
+    const unconfirmed = (await deliveries(sent.meta.docId)).find((r) => r.recipient_organ_id === MINISTRY);
+    expect(unconfirmed).toMatchObject({ failure_code: 'EXPIRED' });
+    expect(unconfirmed?.failure_reason).toContain('no receipt');
     const events = await waitFor(async () => {
       const h = await history(meta.docId);
       return h.some((e) => e.event === 'expired') ? h : null;

@@ -72,11 +72,14 @@ export class DeliveryExpiryService implements OnApplicationBootstrap, OnApplicat
   async sweep(now = new Date()): Promise<ExpiredDelivery[]> {
     const lifetime = this.options.packageLifetimeSeconds;
     const cutoff = new Date(now.getTime() - lifetime * 1000);
-    const reason = `not delivered within the package lifetime (${lifetime} s)`;
+    const reasons = {
+      undelivered: `not delivered within the package lifetime (${lifetime} s)`,
+      noReceipt: `handed to the parent axis, but no receipt (status 01 or later) from the recipient within the package lifetime (${lifetime} s)`,
+    };
     const all: ExpiredDelivery[] = [];
     for (;;) {
       const batch = await this.ds.transaction((em) =>
-        this.deliveries.expireOverdue(em, cutoff, BATCH, reason),
+        this.deliveries.expireOverdue(em, cutoff, BATCH, reasons),
       );
       all.push(...batch);
       for (const d of batch) await publishDeliveryEvent(this.js, expiredEvent(d, lifetime));

@@ -41,6 +41,13 @@ export interface ExpiredDelivery {
 export type BusinessStatusResult = 'applied' | 'stale' | 'missing';
 
 /** SQL over `delivery` for the router. Every method takes the caller's EntityManager (transaction). */
+/**
+ * Undelivered copies, unqualified so it reads the same in the CTE and in the UPDATE of `delivery d`; it is the
+ * predicate of the partial index delivery_open_idx (migration 1732500000000), so the sweep scans only that index.
+ */
+const OPEN_DELIVERY = `(state IN ('pending', 'outbound')
+  OR (state = 'forwarded' AND message_type = 'edoc' AND business_status IS NULL))`;
+
 @Injectable()
 export class DeliveryRepository {
   /**
@@ -121,30 +128,32 @@ export class DeliveryRepository {
   }
 
   /**
-   * Ends deliveries still pending or outbound that were recorded before `cutoff` (the partial index
-   * delivery_open_idx covers exactly these), oldest first, at most `limit` per call. SKIP LOCKED lets several
-   * routers sweep at once, and a row another transaction is moving on (forwarded, done) is left to it.
+   * Ends deliveries recorded before `cutoff` that are still undelivered: pending, outbound, or a document copy
+   * forwarded to the parent axis whose recipient never sent a receipt (no business status). Oldest first, at
+   * most `limit` per call. SKIP LOCKED lets several routers sweep at once; a row another transaction is moving
+   * on (acknowledged, given a status) is left to it.
    */
   async expireOverdue(
     em: EntityManager,
     cutoff: Date,
     limit: number,
-    reason: string,
+    reasons: { undelivered: string; noReceipt: string },
   ): Promise<ExpiredDelivery[]> {
     const [rows] = (await em.query(
       `WITH due AS (
          SELECT id FROM delivery
-          WHERE state IN ('pending', 'outbound') AND created_at < $1
+          WHERE ${OPEN_DELIVERY} AND created_at < $1
           ORDER BY created_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED)
        UPDATE delivery d
-          SET state = 'expired', failure_code = 'EXPIRED', failure_reason = $3, updated_at = now()
+          SET state = 'expired', failure_code = 'EXPIRED', updated_at = now(),
+              failure_reason = CASE WHEN d.state = 'forwarded' THEN $4 ELSE $3 END
          FROM due
-        WHERE d.id = due.id AND d.state IN ('pending', 'outbound')
+        WHERE d.id = due.id AND ${OPEN_DELIVERY}
        RETURNING d.doc_id AS "docId", d.recipient_organ_id AS recipient, d.message_type AS "messageType",
          d.updated_at AS "updatedAt"`,
-      [cutoff, limit, reason],
+      [cutoff, limit, reasons.undelivered, reasons.noReceipt],
     )) as [ExpiredDelivery[], number];
     return rows;
   }
