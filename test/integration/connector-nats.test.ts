@@ -17,7 +17,7 @@ import type { DataSource } from 'typeorm';
 import { connectBus, createBusMicroservice, request } from '#bus';
 import { loadConfig, type DocaxisConfig } from '#config';
 import { REQUESTS } from '#contracts';
-import { buildEdxml, buildStatus, Organization, parseEdxml, type EdxmlDocument } from '#edxml';
+import { buildStatus } from '#edxml';
 import { axisLinkSubject } from '#connector';
 import { LinkRelay, nationalLeafConfig, provinceLeafConfig } from '#local-hub';
 import { DocaxisClient, type SentItem, type TraceHop } from '#sdk-client';
@@ -30,7 +30,7 @@ import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
 import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { RouterAppModule, routerAppOptions } from '../../apps/router/src/router.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { readSample } from '../support/samples.js';
+import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
 
 const NATIONAL = '000.00.00.G22';
 const NGHE_AN = '000.00.00.H41';
@@ -43,7 +43,6 @@ const A3 = '000.00.03.H41'; // registered at its province only, not under axis-H
 const secret = () => randomBytes(24).toString('hex');
 const SECRETS = { axisH14: secret(), ministry: secret(), qlvb: secret(), leaf: secret() };
 const FAST_RETRIES_MS = [200, 500, 1000];
-const DAY = '2026/11/23';
 
 async function waitFor<T>(
   what: string,
@@ -59,27 +58,6 @@ async function waitFor<T>(
   }
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let serial = 0;
-const nextDocumentId = (from: string) =>
-  `${from},${DAY},${++serial}${randomBytes(2).toString('hex')}/UBND-VP`;
-
-function documentBytes(from: string, to: string[], documentId: string): Buffer {
-  const doc = parseEdxml(readSample('edoc_new.edxml')) as EdxmlDocument;
-  doc.MessageHeader.From!.OrganId = from;
-  doc.MessageHeader.To = to.map((id) => Object.assign(new Organization(), { OrganId: id, OrganName: id }));
-  doc.MessageHeader.DocumentId = documentId;
-  return buildEdxml(doc);
-}
-
-function revocationBytes(from: string, to: string[], documentId: string): Buffer {
-  const doc = parseEdxml(readSample('edoc_revocation.edxml')) as EdxmlDocument;
-  doc.MessageHeader.From!.OrganId = from;
-  doc.MessageHeader.To = to.map((id) => Object.assign(new Organization(), { OrganId: id, OrganName: id }));
-  doc.MessageHeader.DocumentId = documentId;
-  doc.TraceHeaderList!.business!.DocumentId = documentId;
-  return buildEdxml(doc);
-}
 
 let statusSecond = 0;
 const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '15', description: string) =>

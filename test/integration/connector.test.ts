@@ -16,7 +16,7 @@ import type { DataSource } from 'typeorm';
 import { connectBus, createBusMicroservice, request } from '#bus';
 import { loadConfig, type DocaxisConfig } from '#config';
 import { CONSUMERS, REQUESTS, type ConsumerKey } from '#contracts';
-import { buildEdxml, buildStatus, Organization, parseEdxml, type EdxmlDocument } from '#edxml';
+import { buildStatus, parseEdxml, type EdxmlDocument } from '#edxml';
 import { REGISTRY_VERSION_KEY } from '#connector';
 import { DocaxisClient, type SentItem, type TraceHop } from '#sdk-client';
 import { startNatsServer, type RunningNatsServer } from '#stack';
@@ -28,7 +28,7 @@ import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.j
 import { RouterAppModule, routerAppOptions } from '../../apps/router/src/router.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { cleanBus, natsUrl } from '../support/nats.js';
-import { readSample } from '../support/samples.js';
+import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
 
 const NATIONAL = '000.00.00.G22'; // the Government Office runs the national axis
 const NGHE_AN = '000.00.00.H41';
@@ -44,7 +44,6 @@ const NOBODY = '000.00.99.H41'; // registered nowhere
 const secret = () => randomBytes(24).toString('hex');
 const SECRETS = { axisH41: secret(), axisH14: secret(), ministry: secret(), qlvb: secret() };
 const FAST_RETRIES_MS = [200, 500, 1000];
-const DAY = '2026/11/23';
 
 async function waitFor<T>(
   what: string,
@@ -60,29 +59,6 @@ async function waitFor<T>(
   }
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let serial = 0;
-const nextDocumentId = (from: string) =>
-  `${from},${DAY},${++serial}${randomBytes(2).toString('hex')}/UBND-VP`;
-
-/** A valid document (the SDK sample, re-addressed) from `from` to `to`. */
-function documentBytes(from: string, to: string[], documentId: string): Buffer {
-  const doc = parseEdxml(readSample('edoc_new.edxml')) as EdxmlDocument;
-  doc.MessageHeader.From!.OrganId = from;
-  doc.MessageHeader.To = to.map((id) => Object.assign(new Organization(), { OrganId: id, OrganName: id }));
-  doc.MessageHeader.DocumentId = documentId;
-  return buildEdxml(doc);
-}
-
-/** The SDK's revocation sample (BussinessDocType 1), from `from`, revoking `documentId`. */
-function revocationBytes(from: string, to: string[], documentId: string): Buffer {
-  const doc = parseEdxml(readSample('edoc_revocation.edxml')) as EdxmlDocument;
-  doc.MessageHeader.From!.OrganId = from;
-  doc.MessageHeader.To = to.map((id) => Object.assign(new Organization(), { OrganId: id, OrganName: id }));
-  doc.MessageHeader.DocumentId = documentId;
-  doc.TraceHeaderList!.business!.DocumentId = documentId;
-  return buildEdxml(doc);
-}
 
 let statusSecond = 0;
 /** A status of the ministry about a document of A1 (distinct timestamps: each is a new status). */
@@ -533,7 +509,7 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
   });
 
   it("delivers a ministry's document to the province's agency, and its status goes back up", async () => {
-    const documentId = `${MINISTRY},${DAY},${++serial}/BNV-VP`;
+    const documentId = nextDocumentId(MINISTRY, 'BNV-VP');
     const bytes = documentBytes(MINISTRY, [A1, B1], documentId);
     await ministry.sendEdoc(bytes, { from: MINISTRY, messageType: 'edoc' });
     const item = await waitFor("the ministry's document in A1's inbox", async () =>

@@ -20,7 +20,7 @@ import {
   type TraceHop,
 } from '#contracts';
 import { createBusMicroservice, publishAcceptedPackage, request, type AcceptedPackageMeta } from '#bus';
-import { buildEdxml, buildStatus, Organization, parseEdxml, type EdxmlDocument } from '#edxml';
+import { buildStatus } from '#edxml';
 import { DeliveryExpiryService, RoutingService } from '#routing';
 import { createDataSource, runMigrations, SubmissionEntity } from '#store';
 import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
@@ -28,7 +28,7 @@ import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.j
 import { RouterAppModule } from '../../apps/router/src/router.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { cleanBus, natsUrl } from '../support/nats.js';
-import { readSample } from '../support/samples.js';
+import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
 
 const AXIS = '000.00.00.H41'; // this (provincial) axis
 const NATIONAL = '000.00.00.G22';
@@ -52,28 +52,6 @@ async function waitFor<T>(probe: () => Promise<T | false | null | undefined>, ms
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const day = '2026/11/23';
-let serial = 0;
-const nextDocumentId = (from: string) =>
-  `${from},${day},${++serial}${randomBytes(2).toString('hex')}/UBND-VP`;
-
-/** A valid document (the SDK sample, re-addressed) from `from` to `to`. */
-function documentBytes(from: string, to: string[], documentId: string): Buffer {
-  const doc = parseEdxml(readSample('edoc_new.edxml')) as EdxmlDocument;
-  doc.MessageHeader.From!.OrganId = from;
-  doc.MessageHeader.To = to.map((id) => Object.assign(new Organization(), { OrganId: id, OrganName: id }));
-  doc.MessageHeader.DocumentId = documentId;
-  return buildEdxml(doc);
-}
-
-/** The SDK's revocation sample (BussinessDocType 1), from `from`, revoking `documentId`. */
-function revocationBytes(from: string, to: string[], documentId: string): Buffer {
-  const doc = parseEdxml(readSample('edoc_revocation.edxml')) as EdxmlDocument;
-  doc.MessageHeader.From!.OrganId = from;
-  doc.MessageHeader.To = to.map((id) => Object.assign(new Organization(), { OrganId: id, OrganName: id }));
-  doc.MessageHeader.DocumentId = documentId;
-  doc.TraceHeaderList!.business!.DocumentId = documentId;
-  return buildEdxml(doc);
-}
 
 interface DeliveryRow {
   recipient_organ_id: string;
