@@ -7,9 +7,10 @@ path=$1
 body=${2:-/dev/null}
 shift $(( $# >= 2 ? 2 : 1 ))
 ts=$(date +%s)
+nonce=$(openssl rand -hex 16) # fresh for every request: the gateway refuses a nonce it has seen (AUTH_REPLAYED)
 body_sha=$(sha256sum "$body" | cut -d' ' -f1)
-sig=$(printf 'DX1-HMAC-SHA256\nPOST\n%s\n%s\n%s' "$path" "$ts" "$body_sha" |
+sig=$(printf 'DX1-HMAC-SHA256\nPOST\n%s\n%s\n%s\n%s' "$path" "$ts" "$nonce" "$body_sha" |
   openssl dgst -sha256 -hmac "$DX_SECRET" -hex | sed 's/^.*= //')
 exec curl -sS -X POST "$DX_URL$path" \
-  -H "x-dx-system: $DX_SYSTEM" -H "x-dx-timestamp: $ts" -H "x-dx-signature: $sig" \
+  -H "x-dx-system: $DX_SYSTEM" -H "x-dx-timestamp: $ts" -H "x-dx-nonce: $nonce" -H "x-dx-signature: $sig" \
   --data-binary "@$body" "$@"

@@ -4,7 +4,9 @@
 // the test NATS server, and other files publish on the same streams: run the integration project --runInBand.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
@@ -12,6 +14,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
+import { NonceStore } from '#auth';
 import { connectBus, createBusMicroservice, ensureTopology, request } from '#bus';
 import { decodeTrace, HEADERS, REQUESTS, STREAMS, packageAcceptedSubject, signedHeaders } from '#contracts';
 import { buildStatus, parseEdxml, type EdxmlDocument } from '#edxml';
@@ -21,6 +24,18 @@ import { createGatewayApp, OPENAPI_JSON_PATH } from '../../apps/gateway/src/gate
 import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { natsUrl } from '../support/nats.js';
+import { badBase64, deeplyNested, hugeSubject, invalidUtf8, manyRecipients } from '../support/hostile.js';
+import { documentBytes, nextDocumentId } from '../support/packages.js';
+
+// scripts/dx-curl.sh, the reference signer, needs curl and openssl (sha256sum is coreutils).
+const HAVE_CURL_TOOLS = ['curl', 'openssl'].every((tool) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
@@ -258,6 +273,112 @@ describe('gateway (SDK HTTP API)', () => {
       });
     });
 
+    it('refuses the same signed request sent twice with 401 AUTH_REPLAYED, and stores it once', async () => {
+      const body = documentBytes(K19, [H19], nextDocumentId(K19));
+      const headers = {
+        from: K19,
+        servicetype: 'eDoc',
+        messagetype: 'edoc',
+        'hash-file': sha(body),
+        ...signedHeaders(SYS_A, SECRET.A, { method: 'POST', path: SDK_PATHS.sendEdoc, body }),
+      };
+      const send = () => fetch(`${base}${SDK_PATHS.sendEdoc}`, { method: 'POST', headers, body });
+      const seq = await lastSeq(STREAMS.packages.name);
+      const before = await submissionCount();
+      const first = await send();
+      expect(first.status).toBe(200);
+      expect(await first.json()).toMatchObject({ status: 'OK' });
+      const again = await send();
+      expect(again.status).toBe(401);
+      expect(await again.json()).toMatchObject({ status: 'FAIL', ErrorCode: 'AUTH_REPLAYED' });
+      expect(await submissionCount()).toBe(before + 1);
+      expect(await ourPackages(seq)).toHaveLength(1);
+      const nonces = await ds.query(`SELECT system_id FROM auth_nonce WHERE nonce = $1`, [
+        headers['x-dx-nonce'],
+      ]);
+      expect(nonces).toEqual([{ system_id: SYS_A }]);
+    });
+
+    it('keeps nonces per system, and a replay stays refused after a fresh request', async () => {
+      const nonce = `shared-${randomBytes(12).toString('hex')}`;
+      const signedCall = (systemId: string, secret: string) => {
+        const body = JSON.stringify({ messagetype: 'edoc' });
+        return fetch(`${base}${SDK_PATHS.getReceivedEdocList}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...signedHeaders(systemId, secret, {
+              method: 'POST',
+              path: SDK_PATHS.getReceivedEdocList,
+              body,
+              nonce,
+            }),
+          },
+          body,
+        });
+      };
+      expect((await signedCall(SYS_B, SECRET.B)).status).toBe(200);
+      expect((await signedCall(SYS_C, SECRET.C)).status).toBe(200); // same nonce, other system
+      expect((await b.getReceivedEdocList()).items).toBeDefined(); // fresh nonce: accepted
+      const replay = await signedCall(SYS_B, SECRET.B);
+      expect(replay.status).toBe(401);
+      expect(((await replay.json()) as SdkAnswer).ErrorCode).toBe('AUTH_REPLAYED');
+    });
+
+    it('refuses a request without x-dx-nonce with AUTH_MISSING, and a malformed one', async () => {
+      const body = JSON.stringify({ messagetype: 'edoc' });
+      const signed = signedHeaders(SYS_B, SECRET.B, {
+        method: 'POST',
+        path: SDK_PATHS.getReceivedEdocList,
+        body,
+      });
+      const { 'x-dx-nonce': _, ...noNonce } = signed;
+      const post = (headers: Record<string, string>) =>
+        fetch(`${base}${SDK_PATHS.getReceivedEdocList}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+      const missing = await post(noNonce);
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ status: 'FAIL', ErrorCode: 'AUTH_MISSING' });
+      expect(((await (await post(noNonce)).json()) as SdkAnswer).ErrorDesc).toMatch(/x-dx-nonce/);
+      const malformed = await post({ ...signed, 'x-dx-nonce': 'short' });
+      expect(malformed.status).toBe(401);
+      expect(((await malformed.json()) as SdkAnswer).ErrorCode).toBe('AUTH_BAD_SIGNATURE');
+      // The nonce is covered by the signature: another nonce under the same signature does not verify.
+      const swapped = await post({ ...signed, 'x-dx-nonce': `other-${randomBytes(12).toString('hex')}` });
+      expect(((await swapped.json()) as SdkAnswer).ErrorCode).toBe('AUTH_BAD_SIGNATURE');
+    });
+
+    it('purges nonces older than twice the window, and only those', async () => {
+      const old = `old-${randomBytes(12).toString('hex')}`;
+      const recent = `recent-${randomBytes(12).toString('hex')}`;
+      await ds.query(
+        `INSERT INTO auth_nonce (system_id, nonce, seen_at)
+         VALUES ($1, $2, now() - interval '601 seconds'), ($1, $3, now() - interval '599 seconds')`,
+        [SYS_C, old, recent],
+      );
+      expect(await gateway.get(NonceStore).purge()).toBeGreaterThanOrEqual(1);
+      const left = await ds.query(`SELECT nonce FROM auth_nonce WHERE nonce IN ($1, $2)`, [old, recent]);
+      expect(left).toEqual([{ nonce: recent }]);
+    });
+
+    (HAVE_CURL_TOOLS ? it : it.skip)('accepts what scripts/dx-curl.sh signs (with its nonce)', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'dx-curl-'));
+      const q = path.join(dir, 'q.json');
+      writeFileSync(q, JSON.stringify({ limit: 5 }));
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          'bash',
+          ['scripts/dx-curl.sh', SDK_PATHS.getAgenciesList, q, '-H', 'content-type: application/json'],
+          { env: { ...process.env, DX_URL: base, DX_SYSTEM: SYS_A, DX_SECRET: SECRET.A } },
+          (err, stdout) => (err ? reject(err) : resolve(stdout)),
+        ),
+      );
+      expect(JSON.parse(out)).toMatchObject({ status: 'OK', ErrorCode: '0' });
+    });
+
     it('serves /health without a signature', async () => {
       expect(await a.health()).toEqual({
         status: 'OK',
@@ -310,6 +431,66 @@ describe('gateway (SDK HTTP API)', () => {
       const e = await failure(a.sendEdoc(MALFORMED, { from: K19, messageType: 'edoc' }));
       expect(e).toMatchObject({ code: 'EDXML_MALFORMED', httpStatus: 400 });
       expect(e.message.length).toBeGreaterThan(10);
+      expect(await submissionCount()).toBe(before);
+      expect(await ourPackages(seq)).toEqual([]);
+    });
+
+    it('refuses hostile packages with their stable code, before anything is stored or published', async () => {
+      const DOCTYPE = Buffer.from(
+        EDOC.toString('utf8').replace('<edXML:edXML', '<!DOCTYPE x [<!ENTITY a "a">]><edXML:edXML'),
+      );
+      const cases: { name: string; body: Buffer; code: string; status: number; desc?: RegExp }[] = [
+        { name: 'nesting deeper than 64', body: deeplyNested(70), code: 'EDXML_TOO_DEEP', status: 400 },
+        { name: 'a Subject over 64 KiB', body: hugeSubject(), code: 'EDXML_FIELD_TOO_LARGE', status: 400 },
+        {
+          name: '1001 To recipients',
+          body: manyRecipients(1001),
+          code: 'EDXML_FIELD_TOO_LARGE',
+          status: 400,
+        },
+        { name: 'invalid UTF-8', body: invalidUtf8(), code: 'EDXML_ENCODING', status: 400 },
+        // The validator reports the attachment as an EDXML_BASE64 issue inside the EDXML_INVALID answer.
+        {
+          name: 'bad base64',
+          body: badBase64(),
+          code: 'EDXML_INVALID',
+          status: 400,
+          desc: /not valid base64/,
+        },
+        { name: 'a DOCTYPE', body: DOCTYPE, code: 'EDXML_DOCTYPE_FORBIDDEN', status: 400 },
+        {
+          name: 'a body over the limit',
+          body: Buffer.alloc(MAX_PACKAGE_BYTES + 1, 0x20),
+          code: 'PAYLOAD_TOO_LARGE',
+          status: 413,
+        },
+      ];
+      expect(DOCTYPE.toString('utf8')).toContain('<!DOCTYPE');
+      const seq = await lastSeq(STREAMS.packages.name);
+      const before = await submissionCount();
+      for (const c of cases) {
+        const r = await a.call(SDK_PATHS.sendEdoc, {
+          body: c.body,
+          headers: sendHeaders({ 'hash-file': sha(c.body) }),
+        });
+        expect({ name: c.name, status: r.httpStatus, code: r.answer.ErrorCode }).toEqual({
+          name: c.name,
+          status: c.status,
+          code: c.code,
+        });
+        if (c.desc) expect(r.answer.ErrorDesc).toMatch(c.desc);
+      }
+      // A to header that names no agency, another system's sender, a wrong hash: refused the same way.
+      const others = [
+        await a.call(SDK_PATHS.sendEdoc, { body: EDOC, headers: sendHeaders({ to: 'not-an-organid' }) }),
+        await b.call(SDK_PATHS.sendEdoc, { body: EDOC, headers: sendHeaders() }),
+        await a.call(SDK_PATHS.sendEdoc, { body: EDOC, headers: sendHeaders({ 'hash-file': sha('x') }) }),
+      ];
+      expect(others.map((r) => r.answer.ErrorCode)).toEqual([
+        'BAD_REQUEST',
+        'FORBIDDEN_SENDER',
+        'HASH_MISMATCH',
+      ]);
       expect(await submissionCount()).toBe(before);
       expect(await ourPackages(seq)).toEqual([]);
     });

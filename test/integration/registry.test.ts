@@ -133,6 +133,7 @@ describe('registry service over NATS', () => {
       method: 'POST',
       path: '/sendEdoc',
       timestamp: 1732300000,
+      nonce: 'registry-test-nonce-1',
       bodySha256: sha256Hex('x'),
     });
     const ok = await call(S.verify, {
@@ -142,6 +143,7 @@ describe('registry service over NATS', () => {
         method: 'POST',
         path: '/sendEdoc',
         timestamp: 1732300000,
+        nonce: 'registry-test-nonce-1',
         bodySha256: sha256Hex('x'),
       }),
     });
@@ -157,6 +159,7 @@ describe('registry service over NATS', () => {
         method: 'POST',
         path: '/sendEdoc',
         timestamp: 1732300000,
+        nonce: 'registry-test-nonce-1',
         bodySha256: sha256Hex('x'),
       }),
     });
@@ -183,6 +186,7 @@ describe('registry service over NATS', () => {
       method: 'POST',
       path: '/sendEdoc',
       timestamp: Math.floor(Date.now() / 1000),
+      nonce: 'registry-test-nonce-2',
       bodySha256: sha256Hex('<edXML/>'),
     };
     const sts = stringToSign(parts);

@@ -28,8 +28,9 @@ export async function createGatewayApp(
     .setTitle('docaxis gateway')
     .setDescription(
       'The national axis SDK calls for agency document systems. Every call except /health is signed: ' +
-        `${SIGNATURE_HEADERS.system}, ${SIGNATURE_HEADERS.timestamp} (unix seconds) and ${SIGNATURE_HEADERS.signature} = ` +
-        'hex HMAC-SHA256 under the system secret of "DX1-HMAC-SHA256\\n<METHOD>\\n<path>\\n<timestamp>\\n<sha256 hex of body>". ' +
+        `${SIGNATURE_HEADERS.system}, ${SIGNATURE_HEADERS.timestamp} (unix seconds), ${SIGNATURE_HEADERS.nonce} ` +
+        `(16-64 characters of [A-Za-z0-9_-], never reused) and ${SIGNATURE_HEADERS.signature} = ` +
+        'hex HMAC-SHA256 under the system secret of "DX1-HMAC-SHA256\\n<METHOD>\\n<path>\\n<timestamp>\\n<nonce>\\n<sha256 hex of body>". ' +
         'Answers: {status: "OK", ErrorCode: "0", ErrorDesc: ""} or {status: "FAIL", ErrorCode: <stable code>, ErrorDesc}.',
     )
     .setVersion('1')

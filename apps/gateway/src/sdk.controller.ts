@@ -52,6 +52,11 @@ const headerValue = (v: string | string[] | undefined): string | undefined =>
 @ApiHeader({ name: 'x-dx-system', required: true, description: 'Connected system id' })
 @ApiHeader({ name: 'x-dx-timestamp', required: true, description: 'Unix time in seconds' })
 @ApiHeader({
+  name: 'x-dx-nonce',
+  required: true,
+  description: '16-64 characters of [A-Za-z0-9_-], fresh for every request (a reused one is AUTH_REPLAYED)',
+})
+@ApiHeader({
   name: 'x-dx-signature',
   required: true,
   description: 'Hex HMAC-SHA256 of the DX1 string to sign',

@@ -33,15 +33,26 @@ describe('checkTimestamp', () => {
 
 describe('readSignatureHeaders', () => {
   const sig = 'ab'.repeat(32);
-  const ok = { 'x-dx-system': 'sys-a', 'x-dx-timestamp': '1700000000', 'x-dx-signature': sig };
+  const nonce = 'QmFzZTY0VXJsTm9uY2U';
+  const ok = {
+    'x-dx-system': 'sys-a',
+    'x-dx-timestamp': '1700000000',
+    'x-dx-nonce': nonce,
+    'x-dx-signature': sig,
+  };
 
-  it('reads the three DX1 headers', () => {
-    expect(readSignatureHeaders(ok)).toEqual({ systemId: 'sys-a', timestamp: '1700000000', signature: sig });
+  it('reads the four DX1 headers', () => {
+    expect(readSignatureHeaders(ok)).toEqual({
+      systemId: 'sys-a',
+      timestamp: '1700000000',
+      signature: sig,
+      nonce,
+    });
   });
 
   it('names every missing header in AUTH_MISSING', () => {
     expect(() => readSignatureHeaders({})).toThrow(
-      'request is not signed: missing x-dx-system, x-dx-timestamp, x-dx-signature',
+      'request is not signed: missing x-dx-system, x-dx-timestamp, x-dx-nonce, x-dx-signature',
     );
     expect(() => readSignatureHeaders({ ...ok, 'x-dx-signature': '  ' })).toThrow(
       expect.objectContaining({
@@ -51,7 +62,24 @@ describe('readSignatureHeaders', () => {
     );
   });
 
+  it('refuses a request without a nonce as AUTH_MISSING', () => {
+    const noNonce: Record<string, string> = { ...ok };
+    delete noNonce['x-dx-nonce'];
+    expect(() => readSignatureHeaders(noNonce)).toThrow(
+      expect.objectContaining({ code: 'AUTH_MISSING', message: 'request is not signed: missing x-dx-nonce' }),
+    );
+    expect(codeOf(() => readSignatureHeaders({ ...ok, 'x-dx-nonce': ' ' }))).toBe('AUTH_MISSING');
+  });
   it('refuses shapes that cannot verify without asking the registry', () => {
+    expect(codeOf(() => readSignatureHeaders({ ...ok, 'x-dx-nonce': 'too-short' }))).toBe(
+      'AUTH_BAD_SIGNATURE',
+    );
+    expect(codeOf(() => readSignatureHeaders({ ...ok, 'x-dx-nonce': 'n'.repeat(65) }))).toBe(
+      'AUTH_BAD_SIGNATURE',
+    );
+    expect(codeOf(() => readSignatureHeaders({ ...ok, 'x-dx-nonce': 'has space in the nonce' }))).toBe(
+      'AUTH_BAD_SIGNATURE',
+    );
     expect(codeOf(() => readSignatureHeaders({ ...ok, 'x-dx-signature': 'zz'.repeat(32) }))).toBe(
       'AUTH_BAD_SIGNATURE',
     );

@@ -3,8 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DxError, REQUESTS } from '#contracts';
 import { NATS_CONNECTION, request } from '#bus';
-import { SIGNATURE_HEADERS, stringToSign } from '#contracts';
+import { NONCE_PATTERN, SIGNATURE_HEADERS, stringToSign } from '#contracts';
 import { AUTH_OPTIONS, type AuthOptions, type SignedRequest, type SystemPrincipal } from './auth.types.js';
+import { NonceStore } from './nonce.store.js';
 
 const header = (h: SignedRequest['headers'], name: string): string | undefined => {
   const v = h[name];
@@ -19,23 +20,26 @@ export interface SignatureHeaders {
   systemId: string;
   timestamp: string;
   signature: string;
+  nonce: string;
 }
 
-/** The three DX1 headers: AUTH_MISSING naming those absent, and the shapes a registry could accept. */
+/** The four DX1 headers: AUTH_MISSING naming those absent, and the shapes a registry could accept. */
 export function readSignatureHeaders(headers: SignedRequest['headers']): SignatureHeaders {
   const systemId = header(headers, SIGNATURE_HEADERS.system);
   const timestamp = header(headers, SIGNATURE_HEADERS.timestamp);
   const signature = header(headers, SIGNATURE_HEADERS.signature);
+  const nonce = header(headers, SIGNATURE_HEADERS.nonce);
   const missing = (
     [
       [SIGNATURE_HEADERS.system, systemId],
       [SIGNATURE_HEADERS.timestamp, timestamp],
+      [SIGNATURE_HEADERS.nonce, nonce],
       [SIGNATURE_HEADERS.signature, signature],
     ] as const
   )
     .filter(([, v]) => !v)
     .map(([name]) => name);
-  if (missing.length || !systemId || !timestamp || !signature) {
+  if (missing.length || !systemId || !timestamp || !signature || !nonce) {
     throw new DxError('AUTH_MISSING', `request is not signed: missing ${missing.join(', ')}`);
   }
   if (!SYSTEM_ID.test(systemId))
@@ -43,33 +47,40 @@ export function readSignatureHeaders(headers: SignedRequest['headers']): Signatu
   if (!SIGNATURE.test(signature)) {
     throw new DxError('AUTH_BAD_SIGNATURE', `${SIGNATURE_HEADERS.signature} must be 64 hex characters`);
   }
-  return { systemId, timestamp, signature };
+  if (!NONCE_PATTERN.test(nonce)) {
+    throw new DxError(
+      'AUTH_BAD_SIGNATURE',
+      `${SIGNATURE_HEADERS.nonce} must be 16-64 characters of [A-Za-z0-9_-]`,
+    );
+  }
+  return { systemId, timestamp, signature, nonce };
 }
 
 /**
- * Checks a DX1 signed request (see #contracts request-signature): the three headers are present, the timestamp
- * is within the allowed window, and the registry confirms the HMAC over method, path, timestamp and body hash.
+ * Checks a DX1 signed request (see #contracts request-signature): the four headers are present, the timestamp
+ * is within the allowed window, the registry confirms the HMAC over method, path, timestamp, nonce and body
+ * hash, and the nonce was not used by that system before (within twice the window; AUTH_REPLAYED).
  * The signature is verified by the registry on every call (it holds the secrets); nothing is cached, since
- * its answer already carries the system's current agencies.
- *
- * TODO(replay): a captured request can be replayed within the window. Add a nonce (or remember signatures
- * seen within the window, e.g. in a NATS KV bucket with a TTL) when the replay-protection issue is done.
+ * its answer already carries the system's current agencies. The nonce is recorded only once the signature
+ * verified, so nobody but the system itself can use up its nonces.
  */
 @Injectable()
 export class AuthService {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    private readonly nonces: NonceStore,
   ) {}
 
   async authenticate(req: SignedRequest, now = Date.now()): Promise<SystemPrincipal> {
-    const { systemId, timestamp, signature } = readSignatureHeaders(req.headers);
+    const { systemId, timestamp, signature, nonce } = readSignatureHeaders(req.headers);
     checkTimestamp(timestamp, this.options.authWindowSeconds, now);
 
     const text = stringToSign({
       method: req.method,
       path: req.path,
       timestamp,
+      nonce,
       bodySha256: createHash('sha256').update(req.rawBody).digest('hex'),
     });
     const reply = await request(
@@ -78,6 +89,7 @@ export class AuthService {
       { systemId, stringToSign: text, signature },
       this.options.verifyTimeoutMs ?? 5000,
     );
+    await this.nonces.claim(reply.systemId, nonce, now);
     return { systemId: reply.systemId, agencies: new Set(reply.agencies) };
   }
 }

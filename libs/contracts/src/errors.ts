@@ -4,6 +4,7 @@ export const ErrorCodes = {
   AUTH_UNKNOWN_SYSTEM: { status: 401, text: 'Unknown system' },
   AUTH_BAD_SIGNATURE: { status: 401, text: 'Signature does not match' },
   AUTH_STALE_TIMESTAMP: { status: 401, text: 'Timestamp outside the allowed window' },
+  AUTH_REPLAYED: { status: 401, text: 'This nonce was already used by the system within the window' },
   FORBIDDEN_SENDER: { status: 403, text: 'The sender is not an agency of the calling system' },
   FORBIDDEN_AGENCY: { status: 403, text: 'The agency is not registered under the calling system' },
   BAD_REQUEST: { status: 400, text: 'Invalid request' },

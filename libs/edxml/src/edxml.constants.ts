@@ -25,6 +25,18 @@ export const EdxmlErrorCode = {
   DocumentIdFormat: 'EDXML_DOCUMENT_ID_FORMAT',
   AttachmentMismatch: 'EDXML_ATTACHMENT_MISMATCH',
   Base64: 'EDXML_BASE64',
+  TooDeep: 'EDXML_TOO_DEEP',
+  FieldTooLarge: 'EDXML_FIELD_TOO_LARGE',
+} as const;
+
+/** Limits on hostile input, checked by the parser before anything else reads the package. */
+export const EDXML_LIMITS = {
+  /** Deepest element nesting (the root is depth 1); real packages stay below 10. */
+  maxDepth: 64,
+  /** Largest text of any one element under edXMLHeader, in UTF-8 bytes. */
+  maxHeaderFieldBytes: 64 * 1024,
+  /** Most MessageHeader/To recipients of one package. */
+  maxRecipients: 1000,
 } as const;
 export type EdxmlErrorCode = (typeof EdxmlErrorCode)[keyof typeof EdxmlErrorCode];
 

@@ -14,6 +14,13 @@ import {
   type EdxmlPackage,
 } from './index.js';
 import { SAMPLES, refusal } from '../../../test/support/samples.js';
+import {
+  badBase64,
+  deeplyNested,
+  hugeSubject,
+  invalidUtf8,
+  manyRecipients,
+} from '../../../test/support/hostile.js';
 
 const FIXTURES = path.resolve(process.cwd(), 'libs/edxml/test-fixtures');
 const text = (name: string): string => readFileSync(path.join(SAMPLES, name), 'utf8');
@@ -268,5 +275,53 @@ describe('parseEdxml refusals', () => {
     expect(e.code).toBe(EdxmlErrorCode.Encoding);
     expect(e.message).toContain('windows-1258');
     expect(parseEdxml(statusXml.replace('encoding="UTF-8"', "encoding='utf-8'")).kind).toBe('status');
+  });
+});
+
+describe('parseEdxml hostile input', () => {
+  it('refuses elements nested deeper than 64 levels with EDXML_TOO_DEEP, and accepts 64', () => {
+    const e = refusal(() => parseEdxml(deeplyNested(70)));
+    expect(e.code).toBe(EdxmlErrorCode.TooDeep);
+    expect(e.message).toContain('64');
+    // Subject is at depth 5: 59 more levels reach 64 exactly, 60 go beyond.
+    expect(parseEdxml(deeplyNested(59)).kind).toBe('edoc');
+    expect(refusal(() => parseEdxml(deeplyNested(60))).code).toBe(EdxmlErrorCode.TooDeep);
+  });
+
+  it('refuses nesting fast, without building the tree, even 100,000 levels deep', () => {
+    const started = Date.now();
+    expect(refusal(() => parseEdxml(deeplyNested(100_000))).code).toBe(EdxmlErrorCode.TooDeep);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a header field over 64 KiB with EDXML_FIELD_TOO_LARGE naming it, and accepts 64 KiB', () => {
+    const e = refusal(() => parseEdxml(hugeSubject(64 * 1024 + 1)));
+    expect(e.code).toBe(EdxmlErrorCode.FieldTooLarge);
+    expect(e.field).toBe('edXMLEnvelope.edXMLHeader.MessageHeader.Subject');
+    expect(parseEdxml(hugeSubject(64 * 1024)).kind).toBe('edoc');
+  });
+
+  it('counts UTF-8 bytes, not characters, against the 64 KiB', () => {
+    const xml = text('edoc_new.edxml').replace(
+      /<edXML:Subject>[^<]*</,
+      `<edXML:Subject>${'ệ'.repeat(22_000)}<`, // 3 bytes each: 66,000 bytes
+    );
+    expect(refusal(() => parseEdxml(xml)).code).toBe(EdxmlErrorCode.FieldTooLarge);
+  });
+
+  it('refuses more than 1000 To recipients with EDXML_FIELD_TOO_LARGE, and accepts 1000', () => {
+    const e = refusal(() => parseEdxml(manyRecipients(1001)));
+    expect(e.code).toBe(EdxmlErrorCode.FieldTooLarge);
+    expect(e.field).toBe('MessageHeader.To');
+    expect(asDoc(parseEdxml(manyRecipients(1000))).MessageHeader.To).toHaveLength(1000);
+  });
+
+  it('refuses invalid UTF-8 inside the package with EDXML_ENCODING', () => {
+    expect(refusal(() => parseEdxml(invalidUtf8())).code).toBe(EdxmlErrorCode.Encoding);
+  });
+
+  it('reports malformed attachment base64 as an EDXML_BASE64 issue', () => {
+    const issues = validateEdxml(parseEdxml(badBase64()));
+    expect(issues.map((i) => i.code)).toContain(EdxmlErrorCode.Base64);
   });
 });

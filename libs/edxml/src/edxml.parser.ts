@@ -2,7 +2,7 @@ import { ORGANIZATION_FIELDS, RESPONSE_FOR_FIELDS, STAFF_FIELDS } from './edxml.
 // Parse edXML bytes into the model. Namespace-aware (elements are matched by namespace URI and local name,
 // so any prefix layout works), tolerant of what real producers send (domain.md), strict about XML itself.
 import { Parser } from 'xml2js';
-import { EDXML_NAMESPACE, EdxmlErrorCode } from './edxml.constants.js';
+import { EDXML_LIMITS, EDXML_NAMESPACE, EdxmlErrorCode } from './edxml.constants.js';
 import { EdxmlError } from './edxml.error.js';
 import {
   Attachment,
@@ -120,6 +120,13 @@ function parseXml(text: string): RawTree {
   sax.onopentag = (node) => {
     // sax accepts a second root element even in strict mode; XML does not.
     if (open.length === 0 && rootClosed) failure ??= new Error('More than one root element');
+    // Refuse absurd nesting as soon as it starts, before xml2js builds (and anyone walks) such a tree.
+    if (open.length >= EDXML_LIMITS.maxDepth) {
+      throw new EdxmlError(
+        EdxmlErrorCode.TooDeep,
+        `edXML nests elements deeper than ${EDXML_LIMITS.maxDepth} levels (at <${node.local ?? ''}>)`,
+      );
+    }
     const parentIsHeader = open.length === 3 && open[2] === 'edXMLHeader';
     const parentIsEnvelope = open.length === 2;
     if (signatureStart < 0 && node.local === 'Signature' && open[1] === 'edXMLEnvelope') {
@@ -152,6 +159,7 @@ function parseXml(text: string): RawTree {
   } catch (err) {
     failure ??= err;
   }
+  if (failure instanceof EdxmlError) throw failure;
   if (failure !== undefined) {
     throw new EdxmlError(
       EdxmlErrorCode.Malformed,
@@ -332,6 +340,35 @@ function readStatus(mh: XNode): EdxmlStatus {
   return status;
 }
 
+/** Every element text under edXMLHeader is at most 64 KiB, and there are at most 1000 To recipients. */
+function checkHeaderSizes(header: XNode, mh: XNode): void {
+  const to = children(mh, 'To').length;
+  if (to > EDXML_LIMITS.maxRecipients) {
+    throw new EdxmlError(
+      EdxmlErrorCode.FieldTooLarge,
+      `MessageHeader names ${to} To recipients; at most ${EDXML_LIMITS.maxRecipients} are accepted`,
+      'MessageHeader.To',
+    );
+  }
+  const walk = (node: XNode, path: string): void => {
+    const raw = node._;
+    // Cheap length test first: a string of n UTF-16 units is at most 3n UTF-8 bytes.
+    if (
+      raw !== undefined &&
+      raw.length * 3 > EDXML_LIMITS.maxHeaderFieldBytes &&
+      Buffer.byteLength(raw, 'utf8') > EDXML_LIMITS.maxHeaderFieldBytes
+    ) {
+      throw new EdxmlError(
+        EdxmlErrorCode.FieldTooLarge,
+        `${path} holds ${Buffer.byteLength(raw, 'utf8')} bytes of text; a header field holds at most ${EDXML_LIMITS.maxHeaderFieldBytes}`,
+        path,
+      );
+    }
+    for (const c of node.$$ ?? []) walk(c, `${path}.${c.$ns?.local ?? c['#name']}`);
+  };
+  walk(header, 'edXMLEnvelope.edXMLHeader');
+}
+
 function required(parent: XNode, local: string, path: string): XNode {
   const node = child(parent, local);
   if (!node)
@@ -341,7 +378,8 @@ function required(parent: XNode, local: string, path: string): XNode {
 
 /**
  * Parse an edXML package (document or status). Throws EdxmlError: EDXML_ENCODING, EDXML_DOCTYPE_FORBIDDEN,
- * EDXML_MALFORMED, EDXML_WRONG_ROOT, EDXML_WRONG_NAMESPACE, EDXML_MISSING_ELEMENT. Does not validate values:
+ * EDXML_MALFORMED, EDXML_TOO_DEEP (nesting beyond 64), EDXML_WRONG_ROOT, EDXML_WRONG_NAMESPACE,
+ * EDXML_MISSING_ELEMENT, EDXML_FIELD_TOO_LARGE (a header text over 64 KiB, over 1000 To). Does not validate values:
  * call validateEdxml() / assertValid() for that.
  */
 export function parseEdxml(input: Buffer | string): EdxmlPackage {
@@ -370,6 +408,7 @@ export function parseEdxml(input: Buffer | string): EdxmlPackage {
   const envelope = required(root, 'edXMLEnvelope', 'edXMLEnvelope');
   const header = required(envelope, 'edXMLHeader', 'edXMLEnvelope.edXMLHeader');
   const mh = required(header, 'MessageHeader', 'edXMLEnvelope.edXMLHeader.MessageHeader');
+  checkHeaderSizes(header, mh);
 
   const pkg = child(mh, 'StatusCode') ? readStatus(mh) : readDocument(root, envelope, header, mh);
   if (signatureXml !== undefined) pkg.signatureXml = signatureXml;

@@ -1,6 +1,7 @@
 // Public API of #edxml: parse, validate and build QCVN 102:2016 edXML packages.
 export {
   BUSINESS_DOC_TYPES,
+  EDXML_LIMITS,
   EDXML_NAMESPACE,
   EdxmlErrorCode,
   PAPER_VALUES,

@@ -36,6 +36,7 @@ beforeAll(async () => {
           method: req.method ?? '',
           path: req.url ?? '',
           timestamp: h(SIGNATURE_HEADERS.timestamp),
+          nonce: h(SIGNATURE_HEADERS.nonce),
           bodySha256: sha(body),
         });
         signatureValid = verifySignature(SECRET, text, h(SIGNATURE_HEADERS.signature));

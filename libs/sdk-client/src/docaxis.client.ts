@@ -152,7 +152,7 @@ function listRequest(opts: ListOptions): ReceivedListRequest {
 
 /**
  * Typed client of the hub's SDK-compatible HTTP API. Signs every call (DX1-HMAC-SHA256 over method, path,
- * timestamp and body hash), computes `hash-file` for sends, and returns the answers' data; a FAIL answer throws
+ * timestamp, a fresh nonce and body hash; a retry is signed anew), computes `hash-file` for sends, and returns the answers' data; a FAIL answer throws
  * DocaxisClientError with the stable code. Used by the CLI, the e2e tests and the SDK-HTTP connector.
  */
 export class DocaxisClient {

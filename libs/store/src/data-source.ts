@@ -9,6 +9,7 @@ import { DeliveryHistoryEntity } from './entities/delivery-history.entity.js';
 import { InitialSchema1732300000000 } from './migrations/1732300000000-initial-schema.js';
 import { MultiAxis1732400000000 } from './migrations/1732400000000-multi-axis.js';
 import { ForwardedExpiry1732500000000 } from './migrations/1732500000000-forwarded-expiry.js';
+import { AuthNonce1732600000000 } from './migrations/1732600000000-auth-nonce.js';
 
 export const ENTITIES = [
   RegistrySystemEntity,
@@ -18,7 +19,12 @@ export const ENTITIES = [
   ArchivedPackageEntity,
   DeliveryHistoryEntity,
 ];
-export const MIGRATIONS = [InitialSchema1732300000000, MultiAxis1732400000000, ForwardedExpiry1732500000000];
+export const MIGRATIONS = [
+  InitialSchema1732300000000,
+  MultiAxis1732400000000,
+  ForwardedExpiry1732500000000,
+  AuthNonce1732600000000,
+];
 
 /** The hub's schema is managed by migrations only; `synchronize` stays off everywhere. */
 export function createDataSource(url: string, poolSize = 10): DataSource {
