@@ -31,6 +31,7 @@ import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.j
 import { RouterAppModule, routerAppOptions } from '../../apps/router/src/router.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const NATIONAL = '000.00.00.G22';
 const NGHE_AN = '000.00.00.H41';
@@ -43,21 +44,6 @@ const A3 = '000.00.03.H41'; // registered at its province only, not under axis-H
 const secret = () => randomBytes(24).toString('hex');
 const SECRETS = { axisH14: secret(), ministry: secret(), qlvb: secret(), leaf: secret() };
 const FAST_RETRIES_MS = [200, 500, 1000];
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | false | null | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let statusSecond = 0;
 const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '15', description: string) =>

@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as connectTcp, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
@@ -18,6 +18,7 @@ import { loadConfig, type DocaxisConfig } from '#config';
 import { CONSUMERS, REQUESTS, type ConsumerKey } from '#contracts';
 import { buildStatus, parseEdxml, type EdxmlDocument } from '#edxml';
 import { REGISTRY_VERSION_KEY } from '#connector';
+import { LinkRelay } from '#local-hub';
 import { DocaxisClient, type SentItem, type TraceHop } from '#sdk-client';
 import { startNatsServer, type RunningNatsServer } from '#stack';
 import { createDataSource, runMigrations } from '#store';
@@ -29,6 +30,7 @@ import { RouterAppModule, routerAppOptions } from '../../apps/router/src/router.
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { cleanBus, natsUrl } from '../support/nats.js';
 import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const NATIONAL = '000.00.00.G22'; // the Government Office runs the national axis
 const NGHE_AN = '000.00.00.H41';
@@ -45,21 +47,6 @@ const secret = () => randomBytes(24).toString('hex');
 const SECRETS = { axisH41: secret(), axisH14: secret(), ministry: secret(), qlvb: secret() };
 const FAST_RETRIES_MS = [200, 500, 1000];
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | false | null | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 let statusSecond = 0;
 /** A status of the ministry about a document of A1 (distinct timestamps: each is a new status). */
 const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '15', description: string) =>
@@ -70,51 +57,6 @@ const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '1
     description,
     timestamp: new Date(Date.UTC(2026, 10, 23, 2, 0, ++statusSecond)),
   });
-
-/** A TCP relay in front of the national gateway: the link between the axes, which the test cuts. */
-class LinkRelay {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly targetPort: () => number) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async open(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connectTcp(this.targetPort(), '127.0.0.1');
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('error', drop);
-        s.on('close', drop);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    if (server) await new Promise((r) => server.close(r));
-  }
-}
 
 interface Hub {
   cfg: DocaxisConfig;
@@ -308,7 +250,11 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
       ],
     });
 
-    relay = new LinkRelay(() => (national.gateway.getHttpServer().address() as AddressInfo).port);
+    // The link between the axes, which the tests cut and restore: the topology's own relay.
+    relay = new LinkRelay({
+      host: '127.0.0.1',
+      port: (national.gateway.getHttpServer().address() as AddressInfo).port,
+    });
     await relay.open();
     province = { db: provinceDb, ds: provinceDs } as Hub;
     province = await startHub(provinceCfg(), 'province', provinceDb, provinceDs);
@@ -572,7 +518,7 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
     await sleep(1500);
     for (const d of during) expect((await recipientState(d.docId))[MINISTRY]).toBe('outbound');
 
-    await relay.open();
+    await relay.restore();
     for (const d of [before, ...during]) {
       await untilStates(d.docId, { [MINISTRY]: 'forwarded' });
       // The national router writes the copy a moment after the national gateway answered: wait for it first.
@@ -620,7 +566,7 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
     const r = (await sentAt(doomed.docId)).recipients.find((x) => x.to === MINISTRY);
     expect(r?.failure?.code).toBe('EXPIRED');
 
-    await relay.open();
+    await relay.restore();
     await sleep(2000);
     // Expired here means never sent: national has not seen it.
     expect(await nationalSubmissions(doomed.documentId)).toBe(0);
