@@ -14,8 +14,10 @@ import {
   TraceHeader,
   TraceHeaderList,
   buildEdxml,
+  buildStatus,
   formatEdxmlDate,
   formatEdxmlTimestamp,
+  type EdxmlStatusCode,
 } from '#edxml';
 
 export interface DemoDocumentInput {
@@ -92,3 +94,20 @@ export function buildDemoDocument(input: DemoDocumentInput): { bytes: Buffer; do
   ];
   return { bytes: buildEdxml(doc), documentId: h.DocumentId };
 }
+
+/** A status package of `from` about `documentId`, a document of `sender` (the demos' answers). */
+export const buildDemoStatus = (input: {
+  from: string;
+  sender: string;
+  documentId: string;
+  code: EdxmlStatusCode;
+  description: string;
+  at: Date;
+}): Buffer =>
+  buildStatus({
+    from: { OrganId: input.from },
+    responseFor: { OrganId: input.sender, DocumentId: input.documentId },
+    statusCode: input.code,
+    description: input.description,
+    timestamp: input.at,
+  });

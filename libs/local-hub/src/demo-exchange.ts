@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { DocaxisClient, type SentItem } from '#sdk-client';
-import { buildStatus, type EdxmlStatusCode } from '#edxml';
+import type { EdxmlStatusCode } from '#edxml';
+import { sha256Hex } from '#contracts';
 import type { HubState } from './hub.state.js';
-import { buildDemoDocument } from './demo-document.js';
-
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+import { buildDemoDocument, buildDemoStatus } from './demo-document.js';
 
 /** Polls `probe` until it returns a value (or throws after `timeoutMs`). */
 export async function eventually<T>(
@@ -63,18 +61,19 @@ export async function runDemoExchange(state: HubState, log: (line: string) => vo
     );
     const got = await clientBC.getEdoc(item.id);
     log(
-      `2. ${r.organId} lists and fetches it: ${got.length} bytes, ${sha256(got) === sha256(bytes) ? 'byte-identical' : 'DIFFERENT!'}`,
+      `2. ${r.organId} lists and fetches it: ${got.length} bytes, ${sha256Hex(got) === sha256Hex(bytes) ? 'byte-identical' : 'DIFFERENT!'}`,
     );
     await clientBC.updateStatus(item.id, 'done', r.organId);
   }
 
   const reply = async (from: string, code: EdxmlStatusCode, description: string, offsetSeconds: number) => {
-    const status = buildStatus({
-      from: { OrganId: from },
-      responseFor: { OrganId: a.organId, DocumentId: documentId },
-      statusCode: code,
+    const status = buildDemoStatus({
+      from,
+      sender: a.organId,
+      documentId,
+      code,
       description,
-      timestamp: new Date(now.getTime() + offsetSeconds * 1000),
+      at: new Date(now.getTime() + offsetSeconds * 1000),
     });
     await clientBC.sendEdoc(status, { from, messageType: 'status' });
     log(`3. ${from} answers ${code}: ${description}`);

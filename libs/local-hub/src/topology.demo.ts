@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { DocaxisClient, type ReceivedItem, type SentItem } from '#sdk-client';
-import { buildStatus, parseEdxml, type EdxmlStatusCode } from '#edxml';
-import type { TraceHop } from '#contracts';
-import { buildDemoDocument } from './demo-document.js';
+import { parseEdxml, type EdxmlStatusCode } from '#edxml';
+import { sha256Hex, type TraceHop } from '#contracts';
+import { buildDemoDocument, buildDemoStatus } from './demo-document.js';
 import { eventually } from './demo-exchange.js';
 import { findAgency, type TopologyState } from './topology.state.js';
 import { DEMO_MINISTRY } from './topology.plan.js';
 
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const CROSS_AXIS_TIMEOUT_MS = 60_000;
 
 /** The hops an axis lists beside a received package (the `trace` of getReceivedEdocList items). */
@@ -71,18 +69,19 @@ export async function runTopologyDemo(state: TopologyState, log: (line: string) 
     );
     const got = await client.getEdoc(item.id);
     log(
-      `2. ${r.organId} receives it at axis ${axis}: ${got.length} bytes, ${sha256(got) === sha256(bytes) ? 'byte-identical' : 'DIFFERENT!'}; hops ${formatHops(hopsOf(item))}`,
+      `2. ${r.organId} receives it at axis ${axis}: ${got.length} bytes, ${sha256Hex(got) === sha256Hex(bytes) ? 'byte-identical' : 'DIFFERENT!'}; hops ${formatHops(hopsOf(item))}`,
     );
     await client.updateStatus(item.id, 'done', r.organId);
   }
 
   const reply = async (from: string, code: EdxmlStatusCode, description: string, offsetSeconds: number) => {
-    const status = buildStatus({
-      from: { OrganId: from },
-      responseFor: { OrganId: a.organId, DocumentId: documentId },
-      statusCode: code,
+    const status = buildDemoStatus({
+      from,
+      sender: a.organId,
+      documentId,
+      code,
       description,
-      timestamp: new Date(now.getTime() + offsetSeconds * 1000),
+      at: new Date(now.getTime() + offsetSeconds * 1000),
     });
     await topologyClient(state, from).client.sendEdoc(status, { from, messageType: 'status' });
     log(`3. ${from} answers ${code}: ${description}`);
