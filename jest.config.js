@@ -14,6 +14,9 @@ const libs = [
   'exchange',
   'local-hub',
   'connector',
+  'pki',
+  'xmldsig',
+  'trust',
 ];
 
 const common = {

@@ -1,0 +1,2 @@
+// XML-DSig enveloped signatures over edXML packages: canonicalisation, signing and verification.
+export {};
