@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerHubCommands } from './commands/hub.command.js';
 import { registerDocumentCommands } from './commands/document.command.js';
 import { registerOpsCommands } from './commands/ops.command.js';
+import { registerPkiCommands } from './commands/pki.command.js';
 
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
@@ -13,6 +14,7 @@ const program = new Command('docaxis')
 registerHubCommands(program);
 registerDocumentCommands(program);
 registerOpsCommands(program);
+registerPkiCommands(program);
 
 try {
   await program.parseAsync(process.argv);
