@@ -4,6 +4,7 @@ import { registerHubCommands } from './commands/hub.command.js';
 import { registerDocumentCommands } from './commands/document.command.js';
 import { registerOpsCommands } from './commands/ops.command.js';
 import { registerPkiCommands } from './commands/pki.command.js';
+import { registerSignatureCommands } from './commands/signature.command.js';
 
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
@@ -15,6 +16,7 @@ registerHubCommands(program);
 registerDocumentCommands(program);
 registerOpsCommands(program);
 registerPkiCommands(program);
+registerSignatureCommands(program);
 
 try {
   await program.parseAsync(process.argv);
