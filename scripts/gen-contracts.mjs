@@ -22,6 +22,28 @@ function refsToTs(node) {
   return node;
 }
 
+// Every principal gets all four lists (empty when absent), and each name must exist, so a typo fails here.
+function principals(spec) {
+  const known = {
+    consumes: spec.consumers,
+    publishes: spec.events,
+    requests: spec.requests,
+    serves: spec.requests,
+  };
+  return Object.fromEntries(
+    Object.entries(spec.principals).map(([name, p]) => {
+      const out = { admin: p.admin === true };
+      for (const [list, table] of Object.entries(known)) {
+        out[list] = p[list] ?? [];
+        for (const key of out[list]) {
+          if (!(key in table)) throw new Error(`principals.${name}.${list}: unknown ${key}`);
+        }
+      }
+      return [name, out];
+    }),
+  );
+}
+
 const lit = (v) => JSON.stringify(v, null, 2);
 const parts = [
   '/* eslint-disable */',
@@ -38,6 +60,9 @@ const parts = [
   `export const EVENTS = ${lit(spec.events)} as const;`,
   '',
   `export const REQUESTS = ${lit(spec.requests)} as const;`,
+  '',
+  '/** NATS users of the services and what each may do, in terms of the entries above (see nats-permissions.ts). */',
+  `export const PRINCIPALS = ${lit(principals(spec))} as const;`,
   '',
 ];
 

@@ -160,9 +160,15 @@ describe('one provincial axis, end to end', () => {
     }, 'delivery history in the archive');
     expect(history).toContain(`${B}:status:01`);
 
-    // The same package again is idempotent: same DocId, no new deliveries.
+    // The same package again is idempotent: same DocId and receipt (the local hub's dev seal), no new deliveries.
     const again = await clientA.sendEdoc(doc.bytes, { from: A, messageType: 'edoc' });
-    expect(again).toEqual({ docId: sent.docId, duplicate: true });
+    expect(sent.receipt).toEqual(expect.any(String));
+    expect(again).toEqual({
+      docId: sent.docId,
+      duplicate: true,
+      receipt: sent.receipt,
+      signature: sent.signature,
+    });
     const deliveries = await db.query('SELECT count(*)::int AS n FROM delivery WHERE doc_id = $1', [
       sent.docId,
     ]);

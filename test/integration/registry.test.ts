@@ -21,6 +21,7 @@ const S = {
   verify: REQUESTS.registryAuthVerify.subject,
   import: REQUESTS.registryImport.subject,
   upsert: REQUESTS.registrySystemUpsert.subject,
+  principal: REQUESTS.registryPrincipal.subject,
 } as const;
 
 async function refusal(p: Promise<unknown>): Promise<DxError> {
@@ -116,6 +117,68 @@ describe('registry service over NATS', () => {
     expect(after.unknown).toEqual(['000.02.00.H41']);
   });
 
+  it('stores roles and auth modes from a systems CSV and JSON, and answers them with the principal', async () => {
+    const csv = [
+      'systemId,name,secret,role,auth',
+      'roles-archive,Lưu trữ (demo),archivist-secret-000001,archivist,mtls',
+      'roles-qlvb,QLVB (demo),qlvb-secret-000000000001,,',
+    ].join('\n');
+    expect(await call(S.import, { format: 'csv', content: csv })).toMatchObject({ created: 0, updated: 0 });
+    await call(S.import, {
+      format: 'json',
+      content: JSON.stringify({
+        agencies: [{ organId: '000.00.00.H26', name: 'Demo', systemId: 'roles-qlvb' }],
+      }),
+    });
+    expect(await call(S.principal, { systemId: 'roles-archive' })).toEqual({
+      systemId: 'roles-archive',
+      agencies: [],
+      signaturePolicy: 'axis',
+      role: 'archivist',
+      auth: 'mtls',
+    });
+    expect(await call(S.principal, { systemId: 'roles-qlvb' })).toEqual({
+      systemId: 'roles-qlvb',
+      agencies: ['000.00.00.H26'],
+      role: 'system',
+      auth: 'any',
+      signaturePolicy: 'axis',
+    });
+
+    // Re-importing a system without role/auth keeps them; giving one changes only that one.
+    await call(S.import, {
+      format: 'json',
+      content: JSON.stringify({ systems: [{ systemId: 'roles-archive', name: 'Lưu trữ', auth: 'any' }] }),
+    });
+    expect(await call(S.principal, { systemId: 'roles-archive' })).toMatchObject({
+      role: 'archivist',
+      auth: 'any',
+    });
+
+    // An archivist acts for no agency: registering one under it refuses the whole import.
+    const before = await agencyCount();
+    const underArchivist = await refusal(
+      call(S.import, {
+        format: 'json',
+        content: JSON.stringify({
+          agencies: [
+            { organId: '000.00.00.H27', name: 'Fine', systemId: 'roles-qlvb' },
+            { organId: '000.00.00.H28', name: 'Not fine', systemId: 'roles-archive' },
+          ],
+        }),
+      }),
+    );
+    expect(underArchivist.code).toBe('BAD_REQUEST');
+    expect(underArchivist.message).toMatch(/agencies\[1\]: systemId roles-archive is an archivist/);
+    expect(await agencyCount()).toBe(before);
+
+    const badRole = await refusal(
+      call(S.import, { format: 'csv', content: 'systemId,name,role\nroles-x,X,admin\n' }),
+    );
+    expect(badRole.message).toMatch(/line 2: role: role must be system or archivist, got "admin"/);
+    expect((await refusal(call(S.principal, { systemId: 'nobody-here' }))).code).toBe('AUTH_UNKNOWN_SYSTEM');
+  });
+
   it('imports JSON with systems, and verifies signatures of a system against its agencies', async () => {
     const secret = 'json-imported-secret-0001';
     const doc = {
@@ -147,7 +210,13 @@ describe('registry service over NATS', () => {
         bodySha256: sha256Hex('x'),
       }),
     });
-    expect(ok).toEqual({ systemId: 'caobang-qlvb', agencies: ['000.00.00.H14'] });
+    expect(ok).toEqual({
+      systemId: 'caobang-qlvb',
+      agencies: ['000.00.00.H14'],
+      role: 'system',
+      auth: 'any',
+      signaturePolicy: 'axis',
+    });
 
     // Re-importing the system without a secret keeps the stored one.
     const rename = { systems: [{ systemId: 'caobang-qlvb', name: 'QLVB Cao Bằng v2' }] };
@@ -199,6 +268,9 @@ describe('registry service over NATS', () => {
     ).toEqual({
       systemId: 'nghean-qlvb',
       agencies: ['000.01.00.H41'],
+      role: 'system',
+      auth: 'any',
+      signaturePolicy: 'axis',
     });
 
     const wrongSecret = signRequest(created.secret + 'x', parts);

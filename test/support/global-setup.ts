@@ -1,7 +1,8 @@
 // Jest globalSetup for the integration project: gives every run its own NATS (JetStream) and Postgres on
 // free ports, unless NATS_URL / DATABASE_URL name servers to use instead. Workers inherit process.env;
 // DOCAXIS_TEST_STARTED_NATS / _POSTGRES=1 tell tests which of the two this setup started itself.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,8 +35,31 @@ export default async function globalSetup(): Promise<void> {
     } else {
       const t0 = Date.now();
       stack.ensureNatsServerInstalled();
-      handle.nats = await stack.startNatsServer({ storeDir: join(dir, 'nats'), name: 'docaxis-test' });
-      setEnv(handle, { NATS_URL: handle.nats.url, DOCAXIS_TEST_STARTED_NATS: '1' });
+      // The server has users (test/support/nats.ts installs the services' least-privilege ones for the
+      // permission tests); clients of the other tests connect without credentials as the admin user.
+      const usersConf = join(dir, 'nats', 'nats-users.conf');
+      mkdirSync(join(dir, 'nats'), { recursive: true });
+      const admin = { user: 'admin', password: randomUUID() };
+      writeFileSync(usersConf, `users: [ ${JSON.stringify(admin)} ]\n`, { mode: 0o600 });
+      // installNatsUsers() renders the union of users.d/*.json into usersConf.
+      mkdirSync(join(dir, 'nats', 'users.d'));
+      const all = { publish: ['>'], subscribe: ['>'], allowResponses: false };
+      writeFileSync(
+        join(dir, 'nats', 'users.d', 'admin.json'),
+        JSON.stringify([{ ...admin, permissions: all }]),
+      );
+      handle.nats = await stack.startNatsServer({
+        storeDir: join(dir, 'nats'),
+        name: 'docaxis-test',
+        usersInclude: 'nats-users.conf',
+        configExtra: 'no_auth_user: "admin"',
+      });
+      setEnv(handle, {
+        NATS_URL: handle.nats.url,
+        DOCAXIS_TEST_STARTED_NATS: '1',
+        DOCAXIS_TEST_NATS_USERS_CONF: usersConf,
+        DOCAXIS_TEST_NATS_PID_FILE: handle.nats.pidFile,
+      });
       started.push(`NATS ${handle.nats.url} (${Date.now() - t0} ms)`);
     }
 

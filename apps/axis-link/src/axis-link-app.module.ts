@@ -3,12 +3,14 @@ import { BusModule } from '#bus';
 import type { DocaxisConfig } from '#config';
 import { AxisLinkModule } from '#connector';
 import { StoreModule } from '#store';
+import { signatureOptionsFromConfig, type SignatureOptions } from '#trust';
 
 export interface AxisLinkAppOptions {
   natsUrl: string;
   databaseUrl: string;
   axisOrganId: string;
   maxPackageBytes: number;
+  signatures: SignatureOptions;
 }
 
 /** The settings the axis link reads; it runs at the national axis only. */
@@ -23,6 +25,7 @@ export function axisLinkAppOptions(cfg: DocaxisConfig): AxisLinkAppOptions {
     databaseUrl: cfg.databaseUrl,
     axisOrganId: cfg.axisOrganId,
     maxPackageBytes: cfg.maxPackageBytes,
+    signatures: signatureOptionsFromConfig(cfg),
   };
 }
 
@@ -35,7 +38,11 @@ export class AxisLinkAppModule {
       imports: [
         StoreModule.forRoot(opts.databaseUrl),
         BusModule.forRoot(opts.natsUrl, 'axis-link'),
-        AxisLinkModule.forRoot({ maxPackageBytes: opts.maxPackageBytes, axisOrganId: opts.axisOrganId }),
+        AxisLinkModule.forRoot({
+          maxPackageBytes: opts.maxPackageBytes,
+          axisOrganId: opts.axisOrganId,
+          signatures: opts.signatures,
+        }),
       ],
     };
   }

@@ -1,18 +1,22 @@
-import { DocaxisClient } from '#sdk-client';
+import { readFileSync } from 'node:fs';
+import { DocaxisClient, type ClientTlsOptions } from '#sdk-client';
 import { findAgency, findAxis, readHubState, runningIn, type TopologyState } from '#local-hub';
 
 /**
  * A signed client for the system that owns `agency`: from DOCAXIS_GATEWAY_URL / DOCAXIS_SYSTEM_ID /
- * DOCAXIS_SYSTEM_SECRET when set (a real deployment), else from the demo systems of the local topology (at
+ * DOCAXIS_SYSTEM_SECRET (and DOCAXIS_TLS_CA / _CERT / _KEY for HTTPS and mTLS) when set (a real deployment), else from the demo systems of the local topology (at
  * the axis that serves the agency, or at `axis`) or of the local hub.
  */
 export function clientFor(stateDir: string, agency?: string, axis?: string): DocaxisClient {
   const env = process.env;
-  if (env.DOCAXIS_SYSTEM_ID && env.DOCAXIS_SYSTEM_SECRET && env.DOCAXIS_GATEWAY_URL) {
+  const tls = tlsFromEnv(env);
+  if (env.DOCAXIS_SYSTEM_ID && env.DOCAXIS_GATEWAY_URL && (env.DOCAXIS_SYSTEM_SECRET || tls?.cert)) {
     return new DocaxisClient({
       baseUrl: env.DOCAXIS_GATEWAY_URL,
       systemId: env.DOCAXIS_SYSTEM_ID,
-      secret: env.DOCAXIS_SYSTEM_SECRET,
+      // Without a secret the calls go unsigned and the client certificate authenticates them (mTLS).
+      ...(env.DOCAXIS_SYSTEM_SECRET ? { secret: env.DOCAXIS_SYSTEM_SECRET } : {}),
+      ...(tls ? { tls } : {}),
     });
   }
   const { topology } = runningIn(stateDir);
@@ -29,6 +33,19 @@ export function clientFor(stateDir: string, agency?: string, axis?: string): Doc
     : state.systems[0];
   if (!system) throw new Error(`no system of the local hub owns agency ${agency}`);
   return new DocaxisClient({ baseUrl: state.gatewayUrl, systemId: system.systemId, secret: system.secret });
+}
+
+/** DOCAXIS_TLS_CA (the gateway's CA) and DOCAXIS_TLS_CERT / DOCAXIS_TLS_KEY (mTLS), as PEM file paths. */
+function tlsFromEnv(env: NodeJS.ProcessEnv): ClientTlsOptions | undefined {
+  const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+  const tls: ClientTlsOptions = {};
+  const ca = read(env.DOCAXIS_TLS_CA);
+  const cert = read(env.DOCAXIS_TLS_CERT);
+  const key = read(env.DOCAXIS_TLS_KEY);
+  if (ca) tls.ca = ca;
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
+  return ca || cert || key ? tls : undefined;
 }
 
 function topologyClientFor(topology: TopologyState, agency?: string, axisName?: string): DocaxisClient {

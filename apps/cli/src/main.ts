@@ -3,8 +3,11 @@ import { Command } from 'commander';
 import { registerHubCommands } from './commands/hub.command.js';
 import { registerDocumentCommands } from './commands/document.command.js';
 import { registerOpsCommands } from './commands/ops.command.js';
+import { registerNatsCredsCommands } from './commands/nats-creds.command.js';
 import { registerPkiCommands } from './commands/pki.command.js';
+import { registerReceiptCommands } from './commands/receipt.command.js';
 import { registerSignatureCommands } from './commands/signature.command.js';
+import { registerVerifyCommands } from './commands/verify.command.js';
 
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
@@ -15,8 +18,11 @@ const program = new Command('docaxis')
 registerHubCommands(program);
 registerDocumentCommands(program);
 registerOpsCommands(program);
+registerNatsCredsCommands(program);
 registerPkiCommands(program);
+registerReceiptCommands(program);
 registerSignatureCommands(program);
+registerVerifyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import { BusModule } from '#bus';
 import type { DocaxisConfig } from '#config';
 import { ConnectorModule, type ConnectorOptions } from '#connector';
 import { StoreModule } from '#store';
+import { signatureOptionsFromConfig } from '#trust';
 import { ConnectorController } from './connector.controller.js';
 
 export interface ConnectorAppOptions extends ConnectorOptions {
@@ -37,6 +38,7 @@ export function connectorAppOptions(cfg: DocaxisConfig): ConnectorAppOptions {
     packageLifetimeSeconds: cfg.packageLifetimeSeconds,
     pollMs: cfg.connectorPollMs,
     maxPackageBytes: cfg.maxPackageBytes,
+    signatures: signatureOptionsFromConfig(cfg),
   };
 }
 

@@ -13,7 +13,9 @@ import { SDK_PATHS } from '#sdk-client';
 import { StoreModule } from '#store';
 import { JsonBodyMiddleware, PackageBodyMiddleware } from './body-parser.middleware.js';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options.js';
+import { mtlsModeOf } from './gateway.tls.js';
 import { HealthController } from './health.controller.js';
+import { AgencyNatsController } from './agency-nats.controller.js';
 import { SdkController } from './sdk.controller.js';
 import { SdkExceptionFilter } from './sdk-exception.filter.js';
 
@@ -26,10 +28,12 @@ export class GatewayModule implements NestModule {
       imports: [
         StoreModule.forRoot(options.databaseUrl),
         BusModule.forRoot(options.natsUrl, 'gateway'),
-        AuthModule.forRoot({ authWindowSeconds: options.authWindowSeconds }),
+        AuthModule.forRoot({ authWindowSeconds: options.authWindowSeconds, mtls: mtlsModeOf(options.tls) }),
         ExchangeModule.forRoot({
           maxPackageBytes: options.maxPackageBytes,
           axisOrganId: options.axisOrganId,
+          seal: options.seal,
+          signatures: options.signatures,
         }),
       ],
       controllers: [SdkController, HealthController],
@@ -38,6 +42,8 @@ export class GatewayModule implements NestModule {
         { provide: APP_FILTER, useClass: SdkExceptionFilter },
         PackageBodyMiddleware,
         JsonBodyMiddleware,
+        // Agency systems straight on NATS (dx.agency.<agency>.*), beside the HTTP calls.
+        AgencyNatsController,
       ],
     };
   }

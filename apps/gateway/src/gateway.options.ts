@@ -1,3 +1,6 @@
+import type { Seal, SignatureOptions } from '#trust';
+import type { GatewayTlsOptions } from './gateway.tls.js';
+
 /** What the gateway app needs beyond its libraries' own options. */
 export interface GatewayOptions {
   databaseUrl: string;
@@ -8,6 +11,12 @@ export interface GatewayOptions {
   axisOrganId: string;
   /** Largest JSON body of the other calls. */
   maxJsonBytes?: number;
+  /** The hub's seal, which signs receipts; without it answers carry none. */
+  seal?: Seal | null;
+  /** Serve HTTPS (and accept client certificates, mTLS) instead of plain HTTP. */
+  tls?: GatewayTlsOptions;
+  /** Package signature policy and trust files (default: report, no trust anchors). */
+  signatures?: SignatureOptions;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');

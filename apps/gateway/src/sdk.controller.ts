@@ -21,13 +21,14 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { encodeTrace } from '#contracts';
-import { Principal, SystemAuthGuard, type SystemPrincipal } from '#auth';
-import { AgenciesService, InboxService, SentService, SubmissionService } from '#exchange';
+import { Principal, Roles, RolesGuard, SystemAuthGuard, type SystemPrincipal } from '#auth';
+import { AgenciesService, InboxService, ReceiptService, SentService, SubmissionService } from '#exchange';
 import {
   EDOC_RESPONSE_HEADERS,
   SEND_HEADERS,
   type AgencyItem,
   type EdocContent,
+  type ReceiptItem,
   type ReceivedItem,
   type SdkOk,
   type SendResult,
@@ -36,6 +37,7 @@ import {
 } from '#sdk-client';
 import { AgenciesListDto } from './dto/agencies-list.dto.js';
 import { GetEdocDto } from './dto/get-edoc.dto.js';
+import { GetReceiptsDto } from './dto/get-receipts.dto.js';
 import { ReceivedListDto } from './dto/received-list.dto.js';
 import { SendEdocHeadersDto } from './dto/send-edoc-headers.dto.js';
 import { SentListDto } from './dto/sent-list.dto.js';
@@ -62,13 +64,15 @@ const headerValue = (v: string | string[] | undefined): string | undefined =>
   description: 'Hex HMAC-SHA256 of the DX1 string to sign',
 })
 @Controller()
-@UseGuards(SystemAuthGuard)
+@UseGuards(SystemAuthGuard, RolesGuard)
+@Roles('system')
 export class SdkController {
   constructor(
     private readonly submissions: SubmissionService,
     private readonly inbox: InboxService,
     private readonly sent: SentService,
     private readonly agencies: AgenciesService,
+    private readonly receipts: ReceiptService,
   ) {}
 
   @Post('sendEdoc')
@@ -87,7 +91,10 @@ export class SdkController {
     description: 'Hops so far, from a forwarding axis: percent-encoded JSON [{OrganId, Timestamp}]',
   })
   @ApiOkResponse({
-    description: '{status: OK, ErrorCode: "0", ErrorDesc: "", DocId, data: {docId, duplicate}}',
+    description:
+      '{status: OK, ErrorCode: "0", ErrorDesc: "", DocId, data: {docId, duplicate, receipt?}}; receipt is a JWS ' +
+      '(typ dx-receipt+jws) signed with the hub seal attesting the package SHA-256, DocId and time (the ' +
+      'original one for a repeated send; absent when the hub has no seal)',
   })
   async sendEdoc(
     @Principal() caller: SystemPrincipal,
@@ -162,7 +169,11 @@ export class SdkController {
   @Post('updateStatus')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a received package: processing, done (final) or fail' })
-  @ApiOkResponse({ description: '{status: OK, data: [{docId, agency, status, updated_time}]}' })
+  @ApiOkResponse({
+    description:
+      '{status: OK, data: [{docId, agency, status, updated_time, receipt?}]}; receipt: the acknowledgement ' +
+      'receipt (JWS signed with the hub seal), the first one for a repeated status',
+  })
   async updateStatus(
     @Principal() caller: SystemPrincipal,
     @Body() dto: UpdateStatusDto,
@@ -182,8 +193,28 @@ export class SdkController {
     return ok({ data: page.items, next: page.next });
   }
 
+  @Post('getReceipts')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Receipts of a DocId: all of them for its sender, the submission receipt and the caller's own " +
+      'acknowledgements for a recipient',
+  })
+  @ApiOkResponse({
+    description:
+      '{status: OK, data: [{receiptId, kind: submission|acknowledgement, agency?, ackStatus?, created_time, ' +
+      'receipt: JWS}]}; DOC_NOT_FOUND when the caller neither sent nor received the DocId',
+  })
+  async getReceipts(
+    @Principal() caller: SystemPrincipal,
+    @Body() dto: GetReceiptsDto,
+  ): Promise<SdkOk<ReceiptItem[]>> {
+    return ok({ data: await this.receipts.receiptsFor({ ...caller, ...dto }) });
+  }
+
   @Post('getAgenciesList')
   @HttpCode(200)
+  @Roles('system', 'archivist')
   @ApiOperation({ summary: 'The agency directory by OrganId (incremental with sinceVersion)' })
   @ApiOkResponse({ description: '{status: OK, data: [{organId, name, ...}], next?, version}' })
   async getAgenciesList(@Body() dto: AgenciesListDto): Promise<SdkOk<AgencyItem[]>> {
@@ -193,6 +224,7 @@ export class SdkController {
 
   @Post('getSynchronizeUnit')
   @HttpCode(200)
+  @Roles('system', 'archivist')
   @ApiOperation({ summary: 'Registry changes after sinceVersion (0: everything), deletions included' })
   @ApiOkResponse({
     description: '{status: OK, data: [{organId, name, deleted, version, ...}], next?, version}',

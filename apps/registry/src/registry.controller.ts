@@ -12,6 +12,7 @@ import {
   AuthVerifyDto,
   ImportRegistryDto,
   ListAgenciesDto,
+  PrincipalDto,
   RegistryService,
   ResolveAgenciesDto,
   UpsertSystemDto,
@@ -36,6 +37,11 @@ export class RegistryController {
   @MessagePattern(REQUESTS.registryAuthVerify.subject)
   verify(@Payload() payload: unknown): Promise<AuthVerifyReply> {
     return this.registry.verify(validateInput(AuthVerifyDto, payload));
+  }
+
+  @MessagePattern(REQUESTS.registryPrincipal.subject)
+  principal(@Payload() payload: unknown): Promise<AuthVerifyReply> {
+    return this.registry.principal(validateInput(PrincipalDto, payload).systemId);
   }
 
   @MessagePattern(REQUESTS.registryImport.subject)

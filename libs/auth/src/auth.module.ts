@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthService } from './auth.service.js';
 import { SystemAuthGuard } from './system-auth.guard.js';
+import { RolesGuard } from './roles.guard.js';
 import { NonceStore } from './nonce.store.js';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.types.js';
 
@@ -13,8 +14,14 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, NonceStore, SystemAuthGuard],
-      exports: [AuthService, SystemAuthGuard],
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        AuthService,
+        NonceStore,
+        SystemAuthGuard,
+        RolesGuard,
+      ],
+      exports: [AuthService, SystemAuthGuard, RolesGuard],
     };
   }
 }

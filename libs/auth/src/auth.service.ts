@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DxError, REQUESTS } from '#contracts';
+import { DxError, REQUESTS, type AuthVerifyReply } from '#contracts';
 import { NATS_CONNECTION, request } from '#bus';
 import { NONCE_PATTERN, SIGNATURE_HEADERS, stringToSign } from '#contracts';
 import { AUTH_OPTIONS, type AuthOptions, type SignedRequest, type SystemPrincipal } from './auth.types.js';
 import { NonceStore } from './nonce.store.js';
+import { SYSTEM_URI_PREFIX } from './client-cert.js';
 
 const header = (h: SignedRequest['headers'], name: string): string | undefined => {
   const v = h[name];
@@ -56,13 +57,26 @@ export function readSignatureHeaders(headers: SignedRequest['headers']): Signatu
   return { systemId, timestamp, signature, nonce };
 }
 
+/** Whether the request carries any DX1 header (then it is a signed request and must verify as one). */
+export function hasSignatureHeaders(headers: SignedRequest['headers']): boolean {
+  return Object.values(SIGNATURE_HEADERS).some((name) => header(headers, name) !== undefined);
+}
+
 /**
- * Checks a DX1 signed request (see #contracts request-signature): the four headers are present, the timestamp
- * is within the allowed window, the registry confirms the HMAC over method, path, timestamp, nonce and body
- * hash, and the nonce was not used by that system before (within twice the window; AUTH_REPLAYED).
- * The signature is verified by the registry on every call (it holds the secrets); nothing is cached, since
- * its answer already carries the system's current agencies. The nonce is recorded only once the signature
- * verified, so nobody but the system itself can use up its nonces.
+ * Authenticates a gateway request, by a DX1 signature or by a TLS client certificate (mTLS).
+ *
+ * DX1 (see #contracts request-signature): the four headers are present, the timestamp is within the allowed
+ * window, the registry confirms the HMAC over method, path, timestamp, nonce and body hash, and the nonce was
+ * not used by that system before (within twice the window; AUTH_REPLAYED). The signature is verified by the
+ * registry on every call (it holds the secrets); nothing is cached, since its answer already carries the
+ * system's current agencies and role. The nonce is recorded only once the signature verified, so nobody but
+ * the system itself can use up its nonces.
+ *
+ * mTLS (options.mtls optional or required): a certificate Node's TLS layer verified, whose subjectAltName URI
+ * is urn:docaxis:system:<systemId>, authenticates the call as that system without DX1 headers (TLS itself
+ * prevents replays). A presented certificate that is untrusted or names no system is refused, as is one that
+ * names another system than the DX1 headers. Per system, the registry's `auth` (hmac | mtls | any) says which
+ * of the two it may use.
  */
 @Injectable()
 export class AuthService {
@@ -73,7 +87,31 @@ export class AuthService {
   ) {}
 
   async authenticate(req: SignedRequest, now = Date.now()): Promise<SystemPrincipal> {
+    const certSystem = this.certificateSystem(req);
+    if (certSystem !== undefined && !hasSignatureHeaders(req.headers)) {
+      const reply = await request(
+        this.nc,
+        REQUESTS.registryPrincipal.subject,
+        { systemId: certSystem },
+        this.timeoutMs,
+      );
+      if (reply.auth === 'hmac') {
+        throw new DxError(
+          'AUTH_MISSING',
+          `system ${reply.systemId} authenticates with DX1 signatures only: request is not signed`,
+        );
+      }
+      return toPrincipal(reply);
+    }
+
     const { systemId, timestamp, signature, nonce } = readSignatureHeaders(req.headers);
+    if (certSystem !== undefined && certSystem !== systemId) {
+      // Nobody may present one system's certificate and sign as another.
+      throw new DxError(
+        'AUTH_CLIENT_CERT',
+        `the client certificate names system ${certSystem} but the request is signed as ${systemId}`,
+      );
+    }
     checkTimestamp(timestamp, this.options.authWindowSeconds, now);
 
     const text = stringToSign({
@@ -87,11 +125,56 @@ export class AuthService {
       this.nc,
       REQUESTS.registryAuthVerify.subject,
       { systemId, stringToSign: text, signature },
-      this.options.verifyTimeoutMs ?? 5000,
+      this.timeoutMs,
     );
+    if (reply.auth === 'mtls' && certSystem === undefined) {
+      throw new DxError(
+        'AUTH_CLIENT_CERT',
+        `system ${reply.systemId} must authenticate with a TLS client certificate`,
+      );
+    }
     await this.nonces.claim(reply.systemId, nonce, now);
-    return { systemId: reply.systemId, agencies: new Set(reply.agencies) };
+    return toPrincipal(reply);
   }
+
+  private get timeoutMs(): number {
+    return this.options.verifyTimeoutMs ?? 5000;
+  }
+
+  /** The system a usable client certificate names; undefined when none was presented (or mTLS is off). */
+  private certificateSystem(req: SignedRequest): string | undefined {
+    const mode = this.options.mtls ?? 'off';
+    if (mode === 'off') return undefined;
+    const cert = req.clientCert;
+    if (!cert) {
+      if (mode === 'required') {
+        throw new DxError('AUTH_CLIENT_CERT', 'this gateway requires a TLS client certificate');
+      }
+      return undefined;
+    }
+    if (!cert.authorized) {
+      throw new DxError(
+        'AUTH_CLIENT_CERT',
+        `the client certificate is not trusted: ${cert.error ?? 'unverified'}`,
+      );
+    }
+    if (!cert.systemId) {
+      throw new DxError(
+        'AUTH_CLIENT_CERT',
+        `the client certificate names no system (subjectAltName URI ${SYSTEM_URI_PREFIX}<systemId>)`,
+      );
+    }
+    return cert.systemId;
+  }
+}
+
+function toPrincipal(reply: AuthVerifyReply): SystemPrincipal {
+  return {
+    systemId: reply.systemId,
+    agencies: new Set(reply.agencies),
+    role: reply.role,
+    signaturePolicy: reply.signaturePolicy,
+  };
 }
 
 /** x-dx-timestamp must be unix seconds within ±window of our clock. */

@@ -1,9 +1,28 @@
 import type { Request } from 'express';
 
-/** The authenticated caller: a connected system and the agencies registered under it. */
+/** system: acts for its registered agencies; archivist: read-only, acts for no agency. */
+export type PrincipalRole = 'system' | 'archivist';
+
+/** The authenticated caller: a connected system, the agencies registered under it, and its role. */
 export interface SystemPrincipal {
   systemId: string;
   agencies: ReadonlySet<string>;
+  role: PrincipalRole;
+  /** The package signature policy for what it sends (registry); `axis` follows the axis's own. */
+  signaturePolicy?: 'axis' | 'required' | 'if-present' | 'report' | 'off';
+}
+
+/** off: no client certificates; optional: used when presented; required: every call needs one. */
+export type MtlsMode = 'off' | 'optional' | 'required';
+
+/** The TLS client certificate of a request, as the gateway's TLS layer checked it. */
+export interface ClientCertificate {
+  /** Chains to the configured client CA, in its validity period and not revoked by the CRL. */
+  authorized: boolean;
+  /** Node's reason when not authorized (e.g. CERT_REVOKED, UNABLE_TO_VERIFY_LEAF_SIGNATURE). */
+  error?: string;
+  /** From the subjectAltName URI urn:docaxis:system:<systemId>; absent when there is none (or several). */
+  systemId?: string;
 }
 
 /** What SystemAuthGuard needs from the HTTP request (the body parser must have kept the raw bytes). */
@@ -13,6 +32,8 @@ export interface SignedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer;
+  /** The client certificate the TLS connection presented, if any. */
+  clientCert?: ClientCertificate;
 }
 
 /** An Express request after the gateway's body parser and SystemAuthGuard ran. */
@@ -26,6 +47,8 @@ export interface AuthOptions {
   authWindowSeconds: number;
   /** Timeout of the registry's verify request. */
   verifyTimeoutMs?: number;
+  /** Whether TLS client certificates authenticate systems (default off). */
+  mtls?: MtlsMode;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

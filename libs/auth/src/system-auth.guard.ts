@@ -1,9 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedRequest } from './auth.types.js';
+import { clientCertificateOf } from './client-cert.js';
 
 /**
- * Authenticates SDK calls (DX1 request signing) and attaches the caller as `request.principal`.
+ * Authenticates SDK calls (DX1 request signing, or a TLS client certificate when mTLS is on) and attaches the caller as `request.principal`.
  * The body parser must run first and keep the exact bytes in `request.rawBody`: the signature covers them.
  */
 @Injectable()
@@ -17,6 +18,7 @@ export class SystemAuthGuard implements CanActivate {
       path: req.originalUrl,
       headers: req.headers,
       rawBody: req.rawBody ?? Buffer.alloc(0),
+      clientCert: clientCertificateOf(req.socket),
     });
     return true;
   }

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@
 import type { NatsConnection, Msg } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { CONSUMERS, REQUESTS, STREAMS, DxError, type ConsumerKey, type ReplyEnvelope } from '#contracts';
-import { connectBus } from './bus.connection.js';
+import { connectBus, mayDeclareTopology } from './bus.connection.js';
 import { ensureTopology } from './topology.js';
 import { headersToRecord, type BusMessage } from './bus.message.js';
 import { publishDeadLetter } from './dead-letters.js';
@@ -50,7 +50,8 @@ export class DocaxisTransport extends Server implements CustomTransportStrategy 
     try {
       this.nc = await connectBus(this.options.natsUrl, this.options.name);
       this.js = jetstream(this.nc);
-      await ensureTopology(await jetstreamManager(this.nc));
+      // A service user may not declare streams and consumers: the admin bootstrap did (see proto/ principals).
+      if (mayDeclareTopology()) await ensureTopology(await jetstreamManager(this.nc));
       for (const [pattern, handler] of this.messageHandlers) {
         if (handler.isEventHandler && consumerKeys.has(pattern)) {
           this.loops.push(this.consumeLoop(pattern as ConsumerKey));

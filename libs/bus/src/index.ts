@@ -1,4 +1,5 @@
 export * from './bus.connection.js';
+export * from './nats-permissions.js';
 export * from './bus.message.js';
 export * from './bus.client.js';
 export * from './topology.js';

@@ -18,6 +18,18 @@ export class DocaxisConfig {
   @IsString()
   natsUrl = 'nats://127.0.0.1:4222';
 
+  /**
+   * This process's NATS user and password (least-privilege, see proto/ principals); the local stack sets them
+   * per service. Empty: connect without credentials (a server without users).
+   */
+  @IsOptional()
+  @IsString()
+  natsUser?: string;
+
+  @IsOptional()
+  @IsString()
+  natsPassword?: string;
+
   /** Postgres connection string. */
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -95,12 +107,76 @@ export class DocaxisConfig {
   @Min(50)
   connectorPollMs = 1000;
 
+  /** HTTPS for the gateway: PEM certificate (chain allowed) and private key file paths; plain HTTP without. */
+  @IsOptional()
+  @IsString()
+  gatewayTlsCert?: string;
+
+  @IsOptional()
+  @IsString()
+  gatewayTlsKey?: string;
+
+  /** PEM trust anchors of the systems' client certificates (mTLS), and optionally a PEM CRL file. */
+  @IsOptional()
+  @IsString()
+  gatewayTlsClientCa?: string;
+
+  @IsOptional()
+  @IsString()
+  gatewayTlsCrl?: string;
+
+  /** off | optional | required; default optional when a client CA is set, else off. */
+  @IsOptional()
+  @IsIn(['off', 'optional', 'required'])
+  gatewayMtls?: 'off' | 'optional' | 'required';
+
+  /** The hub's seal, which signs receipts: PEM private key and PEM certificate (chain allowed) file paths... */
+  @IsOptional()
+  @IsString()
+  sealKey?: string;
+
+  @IsOptional()
+  @IsString()
+  sealCert?: string;
+
+  /** ...or one PKCS#12 file and its password. Without a seal the gateway answers without receipts. */
+  @IsOptional()
+  @IsString()
+  sealP12?: string;
+
+  @IsOptional()
+  @IsString()
+  sealP12Password?: string;
+
+  /**
+   * Package signatures on entering this axis: required | if-present | report | off. The default, report, refuses
+   * nothing (today's real packages carry placeholder signatures) but checks and records every package's verdict;
+   * a connected system's own policy (registry) overrides it for what that system sends.
+   */
+  @IsIn(['required', 'if-present', 'report', 'off'])
+  signaturePolicy: 'required' | 'if-present' | 'report' | 'off' = 'report';
+
+  /** Comma-separated PEM files or directories: trust anchors (root CAs), intermediates and CRLs. */
+  @IsOptional()
+  @IsString()
+  trustAnchors?: string;
+
+  /** Accept rsa-sha1 / sha1 signatures (the SDK samples use them); off by default. */
+  @IsIn(['true', 'false'])
+  signatureAllowSha1: 'true' | 'false' = 'false';
+
+  /** Refuse (CRL_INVALID) when an issuer's CRL is missing or past its nextUpdate, instead of trusting. */
+  @IsIn(['true', 'false'])
+  trustRequireCrl: 'true' | 'false' = 'false';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
 const ENV: Record<keyof DocaxisConfig, string> = {
   natsUrl: 'NATS_URL',
+  natsUser: 'DOCAXIS_NATS_USER',
+  natsPassword: 'DOCAXIS_NATS_PASSWORD',
   databaseUrl: 'DATABASE_URL',
   axisOrganId: 'DOCAXIS_AXIS_ORGAN_ID',
   axisRole: 'DOCAXIS_AXIS_ROLE',
@@ -117,6 +193,19 @@ const ENV: Record<keyof DocaxisConfig, string> = {
   connectorDriver: 'DOCAXIS_CONNECTOR_DRIVER',
   packageLifetimeSeconds: 'DOCAXIS_PACKAGE_LIFETIME_SECONDS',
   connectorPollMs: 'DOCAXIS_CONNECTOR_POLL_MS',
+  gatewayTlsCert: 'DOCAXIS_GATEWAY_TLS_CERT',
+  gatewayTlsKey: 'DOCAXIS_GATEWAY_TLS_KEY',
+  gatewayTlsClientCa: 'DOCAXIS_GATEWAY_TLS_CLIENT_CA',
+  gatewayTlsCrl: 'DOCAXIS_GATEWAY_TLS_CRL',
+  gatewayMtls: 'DOCAXIS_GATEWAY_MTLS',
+  sealKey: 'DOCAXIS_SEAL_KEY',
+  sealCert: 'DOCAXIS_SEAL_CERT',
+  sealP12: 'DOCAXIS_SEAL_P12',
+  sealP12Password: 'DOCAXIS_SEAL_P12_PASSWORD',
+  signaturePolicy: 'DOCAXIS_SIGNATURE_POLICY',
+  trustAnchors: 'DOCAXIS_TRUST_ANCHORS',
+  signatureAllowSha1: 'DOCAXIS_SIGNATURE_ALLOW_SHA1',
+  trustRequireCrl: 'DOCAXIS_TRUST_REQUIRE_CRL',
   logLevel: 'DOCAXIS_LOG_LEVEL',
 };
 

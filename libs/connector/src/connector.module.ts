@@ -30,6 +30,7 @@ export class ConnectorModule {
         ExchangeModule.forRoot({
           maxPackageBytes: options.maxPackageBytes,
           axisOrganId: options.axisOrganId,
+          signatures: options.signatures,
         }),
       ],
       providers: [

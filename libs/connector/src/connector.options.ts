@@ -1,3 +1,4 @@
+import type { SignatureOptions } from '#trust';
 /** What the connector needs from the deployment's configuration (DocaxisConfig, role provincial). */
 export interface ConnectorOptions {
   /** OrganId of this axis: its agencies are never imported from the parent, and it is this hub's hop. */
@@ -16,6 +17,8 @@ export interface ConnectorOptions {
   pollMs: number;
   /** Largest package this hub accepts (DocaxisConfig.maxPackageBytes). */
   maxPackageBytes: number;
+  /** Package signature policy and trust files for what the parent delivers (default: report, no anchors). */
+  signatures?: SignatureOptions;
   /** The registry is synced at start and then every this many polls; default 10. */
   registrySyncEvery?: number;
   /** Timeout of one call to the parent; default 60 s (packages reach tens of MB). */

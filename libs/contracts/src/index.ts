@@ -3,3 +3,4 @@ export * from './subjects.js';
 export * from './errors.js';
 export * from './request-signature.js';
 export * from './trace-codec.js';
+export * from './agency-subjects.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryState } from '#store';
-import type { TraceHop } from '#sdk-client';
+import type { PackageSignature, TraceHop } from '#sdk-client';
 import { withDatabase } from './db-errors.js';
 import type { MessageType } from './exchange.types.js';
 
@@ -19,6 +19,8 @@ export interface InboxRow {
   sizeBytes: number;
   documentId: string;
   trace: TraceHop[];
+  /** The signature verdict recorded when this axis accepted the package. */
+  signature: PackageSignature['verdict'];
 }
 
 export interface DeliveryStateRow {
@@ -68,9 +70,11 @@ export class DeliveryRepository {
         `SELECT d.id::text AS id, d.doc_id AS "docId", d.sender_organ_id AS "senderOrganId",
            d.recipient_organ_id AS "recipientOrganId", d.message_type AS "messageType", d.state,
            d.created_at AS "createdAt", d.updated_at AS "updatedAt",
-           a.sha256, a.size_bytes::float8 AS "sizeBytes", a.document_id AS "documentId", a.trace
+           a.sha256, a.size_bytes::float8 AS "sizeBytes", a.document_id AS "documentId", a.trace,
+           coalesce(s.signature_verdict, 'not-checked') AS signature
          FROM delivery d
          JOIN archived_package a ON a.doc_id = d.doc_id
+         LEFT JOIN submission s ON s.doc_id = d.doc_id
          WHERE d.recipient_organ_id = ANY($1) AND d.message_type = ANY($2)
            AND d.state IN ('pending', 'processing') AND d.id > $3::bigint
          ORDER BY d.id

@@ -1,10 +1,13 @@
 import type { MessageType } from '#contracts';
-import type { TraceHop } from '#sdk-client';
+import type { PackageSignature, TraceHop } from '#sdk-client';
+import type { SignaturePolicy } from '#trust';
 
 /** An authenticated connected system and the agencies registered under it (what every call is scoped to). */
 export interface Caller {
   systemId: string;
   agencies: ReadonlySet<string>;
+  /** The system's own package signature policy (registry); absent or `axis`: the axis's. */
+  signaturePolicy?: SignaturePolicy | 'axis';
 }
 
 /** The SDK headers of a send, as received (all optional here: the checks say which is missing). */
@@ -42,6 +45,9 @@ export interface SubmitResult {
   docId: string;
   /** True when this exact package had already been accepted (the original DocId is returned). */
   duplicate: boolean;
+  /** The submission receipt (JWS signed with the hub seal; the first one for a repeated send); none without a seal. */
+  receipt?: string;
+  signature: PackageSignature;
 }
 
 export interface PageRequest {

@@ -9,6 +9,7 @@ import { DeliveryRepository } from './delivery.repository.js';
 import { checkTransition, isTransportStatus, TRANSPORT_STATUSES } from './delivery-transition.js';
 import type { Caller, MessageType, Page, PageRequest } from './exchange.types.js';
 import { deliveryCursor, messageTypes, pageLimit, requireDocId } from './pagination.js';
+import { ReceiptService } from './receipt.service.js';
 import { toReceivedItem, toStatusUpdateResult } from './sdk-items.js';
 import { tracedCopy } from './traced-view.js';
 
@@ -43,6 +44,7 @@ export interface UpdateStatusInput extends Caller {
 export class InboxService {
   constructor(
     private readonly deliveries: DeliveryRepository,
+    private readonly receipts: ReceiptService,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
   ) {}
 
@@ -96,7 +98,8 @@ export class InboxService {
    * Transport acknowledgement of the caller's copies of a DocId (the named agency's, or all of the caller's:
    * then if any copy cannot move, e.g. it is done, none does). The rows change in one transaction; the
    * events are published after it for every copy now in the requested state, so a client retrying after a
-   * failed publish re-publishes them (eventIds de-duplicate).
+   * failed publish re-publishes them (eventIds de-duplicate). Each copy now in the requested state gets its
+   * acknowledgement receipt, written in the same transaction (a repeat answers the first one).
    */
   async updateStatus(input: UpdateStatusInput): Promise<StatusUpdateResult[]> {
     const docId = requireDocId(input.docId);
@@ -105,25 +108,32 @@ export class InboxService {
       throw new DxError('BAD_REQUEST', `status must be one of ${TRANSPORT_STATUSES.join(', ')}`);
     }
     const recipients = agenciesInScope(input, input.agency);
-    const rows = await this.deliveries.transaction('updating the delivery status', async (em) => {
-      const current = await this.deliveries.lockForUpdate(em, docId, recipients);
-      if (!current.length) {
-        throw new DxError(
-          'DOC_NOT_FOUND',
-          `DocId ${docId} was not delivered to ${input.agency ?? 'your agencies'}`,
+    const { rows, receipts } = await this.deliveries.transaction(
+      'updating the delivery status',
+      async (em) => {
+        const current = await this.deliveries.lockForUpdate(em, docId, recipients);
+        if (!current.length) {
+          throw new DxError(
+            'DOC_NOT_FOUND',
+            `DocId ${docId} was not delivered to ${input.agency ?? 'your agencies'}`,
+          );
+        }
+        const changing = current.filter((r) =>
+          checkTransition(r.state, status, `the delivery of ${docId} to ${r.recipientOrganId}`),
         );
-      }
-      const changing = current.filter((r) =>
-        checkTransition(r.state, status, `the delivery of ${docId} to ${r.recipientOrganId}`),
-      );
-      const changed = await this.deliveries.setState(
-        em,
-        changing.map((r) => r.id),
-        status,
-      );
-      const byId = new Map(changed.map((r) => [r.id, r]));
-      return current.map((r) => byId.get(r.id) ?? r);
-    });
+        const changed = await this.deliveries.setState(
+          em,
+          changing.map((r) => r.id),
+          status,
+        );
+        const byId = new Map(changed.map((r) => [r.id, r]));
+        const now = current.map((r) => byId.get(r.id) ?? r);
+        const acks = now
+          .filter((r) => r.state === status)
+          .map((r) => ({ agency: r.recipientOrganId, status, at: r.updatedAt, systemId: input.systemId }));
+        return { rows: now, receipts: await this.receipts.forAcknowledgements(em, docId, acks) };
+      },
+    );
 
     try {
       for (const r of rows) {
@@ -145,6 +155,9 @@ export class InboxService {
         true,
       );
     }
-    return rows.map((r) => toStatusUpdateResult(docId, r));
+    return rows.map((r) => {
+      const receipt = receipts.get(r.recipientOrganId);
+      return { ...toStatusUpdateResult(docId, r), ...(receipt ? { receipt } : {}) };
+    });
   }
 }

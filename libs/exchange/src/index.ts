@@ -12,4 +12,5 @@ export * from './submission.inspector.js';
 export * from './submission.service.js';
 export * from './inbox.service.js';
 export * from './sent.service.js';
+export * from './receipt.service.js';
 export * from './agencies.service.js';

@@ -21,6 +21,7 @@ describe('SDK answer items', () => {
         sizeBytes: 1234,
         documentId: 'DOC-1',
         trace: [{ OrganId: '000.00.00.G22', Timestamp: '2025/03/01 09:00:00' }],
+        signature: 'invalid',
       }),
     ).toEqual({
       id: 'd1',
@@ -35,6 +36,7 @@ describe('SDK answer items', () => {
       contentLength: 1234,
       documentId: 'DOC-1',
       trace: [{ OrganId: '000.00.00.G22', Timestamp: '2025/03/01 09:00:00' }],
+      signature: 'invalid',
     });
   });
 
@@ -73,12 +75,18 @@ describe('SDK answer items', () => {
         toHeader: ['A'],
         acceptedAt: t1,
         publishedAt: null,
+        signature: { verdict: 'unsigned', code: 'SIG_MISSING', message: 'the package has no Signature' },
         trace: [],
         originAxis: null,
       },
       deliveries,
     );
     expect(item.published).toBe(false);
+    expect(item.signature).toEqual({
+      verdict: 'unsigned',
+      code: 'SIG_MISSING',
+      message: 'the package has no Signature',
+    });
     expect(item.accepted_time).toBe(t1.toISOString());
     expect(item.recipients.map((r) => r.to)).toEqual(['A', 'B']);
     expect(item.recipients[0].businessStatus).toEqual({

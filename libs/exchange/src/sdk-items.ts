@@ -21,6 +21,7 @@ export function toReceivedItem(r: InboxRow): ReceivedItem {
     contentLength: Number(r.sizeBytes),
     documentId: r.documentId,
     trace: r.trace ?? [],
+    signature: r.signature ?? 'not-checked',
   };
 }
 
@@ -58,6 +59,7 @@ export function toSentItem(s: SubmissionRow, deliveries: SentDeliveryRow[]): Sen
     toHeader: s.toHeader,
     accepted_time: iso(s.acceptedAt),
     published: s.publishedAt !== null,
+    signature: s.signature,
     recipients: deliveries.filter((d) => d.docId === s.docId).map(toSentRecipient),
   };
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import type { TraceHop } from '#sdk-client';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PackageSignature, TraceHop } from '#sdk-client';
 import { withDatabase } from './db-errors.js';
 import type { MessageType } from './exchange.types.js';
+import type { Queryable } from './receipt.repository.js';
 
 export interface SubmissionRow {
   docId: string;
@@ -21,6 +22,8 @@ export interface SubmissionRow {
   trace: TraceHop[];
   /** The parent axis a forwarded package came from; null for a package a connected system sent here. */
   originAxis: string | null;
+  /** The signature check at acceptance (of the first acceptance, for a repeated send). */
+  signature: PackageSignature;
 }
 
 export type NewSubmission = Omit<SubmissionRow, 'acceptedAt' | 'publishedAt'>;
@@ -30,7 +33,9 @@ const columns = (t: string): string =>
    ${t}.system_id AS "systemId", ${t}.document_key AS "documentKey", ${t}.document_id AS "documentId",
    ${t}.sha256, ${t}.size_bytes::float8 AS "sizeBytes", ${t}.to_header AS "toHeader",
    ${t}.accepted_at AS "acceptedAt", ${t}.published_at AS "publishedAt", ${t}.trace,
-   ${t}.origin_axis AS "originAxis"`;
+   ${t}.origin_axis AS "originAxis",
+   jsonb_strip_nulls(jsonb_build_object('verdict', ${t}.signature_verdict, 'code', ${t}.signature_code,
+     'message', ${t}.signature_message, 'signer', ${t}.signer)) AS signature`;
 
 /** The submission table: one row per accepted package, unique per (sender, message type, document key). */
 @Injectable()
@@ -39,14 +44,19 @@ export class SubmissionRepository {
 
   /**
    * Records a new package, or finds the one already recorded under the same idempotency key (never
-   * overwriting it). Concurrent identical sends are serialised by the unique constraint.
+   * overwriting it). Concurrent identical sends are serialised by the unique constraint. `q` is the
+   * transaction the receipt is written in.
    */
-  async insertOrFind(row: NewSubmission): Promise<{ row: SubmissionRow; inserted: boolean }> {
+  async insertOrFind(
+    row: NewSubmission,
+    q: Queryable = this.ds,
+  ): Promise<{ row: SubmissionRow; inserted: boolean }> {
     return withDatabase('recording the submission', async () => {
-      const inserted: SubmissionRow[] = await this.ds.query(
+      const inserted: SubmissionRow[] = await q.query(
         `INSERT INTO submission (doc_id, message_type, sender_organ_id, system_id, document_key, document_id,
-           sha256, size_bytes, to_header, trace, origin_axis)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           sha256, size_bytes, to_header, trace, origin_axis, signature_verdict, signature_code,
+           signature_message, signer)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT ON CONSTRAINT submission_idempotency DO NOTHING
          RETURNING ${columns('submission')}`,
         [
@@ -61,10 +71,14 @@ export class SubmissionRepository {
           row.toHeader,
           JSON.stringify(row.trace),
           row.originAxis,
+          row.signature.verdict,
+          row.signature.code ?? null,
+          row.signature.message ?? null,
+          row.signature.signer ? JSON.stringify(row.signature.signer) : null,
         ],
       );
       if (inserted.length) return { row: inserted[0], inserted: true };
-      const existing: SubmissionRow[] = await this.ds.query(
+      const existing: SubmissionRow[] = await q.query(
         `SELECT ${columns('s')} FROM submission s
          WHERE s.sender_organ_id = $1 AND s.message_type = $2 AND s.document_key = $3`,
         [row.senderOrganId, row.messageType, row.documentKey],
@@ -104,6 +118,20 @@ export class SubmissionRepository {
         params,
       ),
     );
+  }
+
+  /** Runs `fn` in a transaction (a submission and its receipt are written together). */
+  async transaction<T>(what: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return withDatabase(what, () => this.ds.transaction(fn));
+  }
+
+  /** One submission by DocId (what an acknowledgement receipt attests). */
+  async byDocId(q: Queryable, docId: string): Promise<SubmissionRow | null> {
+    const rows: SubmissionRow[] = await q.query(
+      `SELECT ${columns('s')} FROM submission s WHERE s.doc_id = $1`,
+      [docId],
+    );
+    return rows[0] ?? null;
   }
 
   async markPublished(docId: string): Promise<void> {

@@ -3,9 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DxError } from '#contracts';
 import { JETSTREAM, publishAcceptedPackage, type AcceptedPackageMeta } from '#bus';
-import type { TraceHop } from '#sdk-client';
+import type { PackageSignature, TraceHop } from '#sdk-client';
+import { PackageSignatureService } from '#trust';
 import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
 import type { ForwardedInput, SubmitInput, SubmitResult } from './exchange.types.js';
+import { ReceiptService } from './receipt.service.js';
 import { inspectForwarded, inspectSubmission, type InspectedSubmission } from './submission.inspector.js';
 import { SubmissionRepository, type SubmissionRow } from './submission.repository.js';
 import { checkTrace, parseTraceHeader, withHop } from './trace.js';
@@ -14,6 +16,7 @@ import { checkTrace, parseTraceHeader, withHop } from './trace.js';
 interface Acceptance {
   systemId: string;
   inspected: InspectedSubmission;
+  signature: PackageSignature;
   body: Buffer;
   trace: TraceHop[];
   originAxis: string | null;
@@ -27,17 +30,25 @@ interface Acceptance {
 export class SubmissionService {
   constructor(
     private readonly submissions: SubmissionRepository,
+    private readonly receipts: ReceiptService,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(EXCHANGE_OPTIONS) private readonly options: ExchangeOptions,
+    private readonly signatures: PackageSignatureService,
   ) {}
 
   /** A connected system's send (authenticated by the gateway); an x-dx-trace header brings earlier hops. */
   async submit(input: SubmitInput): Promise<SubmitResult> {
     const inspected = inspectSubmission(input, this.options.maxPackageBytes);
     const received = parseTraceHeader(input.headers.trace);
+    // Before anything is stored: a policy that demands a valid signature refuses the package here.
+    const signature = this.signatures.check(input.body, inspected.pkg, {
+      policy: input.signaturePolicy === 'axis' ? undefined : input.signaturePolicy,
+      at: new Date(),
+    });
     return this.accept({
       systemId: input.systemId,
       inspected,
+      signature,
       body: input.body,
       trace: withHop(received, this.options.axisOrganId),
       originAxis: null,
@@ -51,9 +62,12 @@ export class SubmissionService {
   async inject(input: ForwardedInput): Promise<SubmitResult> {
     checkTrace(input.trace, `trace of the package from ${input.originAxis}`);
     const inspected = inspectForwarded(input.body, input.messageType, input.to, this.options.maxPackageBytes);
+    // Checked again on entering this axis, under this axis's policy: trust is not inherited from the parent.
+    const signature = this.signatures.check(input.body, inspected.pkg, { at: new Date() });
     return this.accept({
       systemId: `parent:${input.originAxis}`,
       inspected,
+      signature,
       body: input.body,
       trace: withHop(input.trace, this.options.axisOrganId),
       originAxis: input.originAxis,
@@ -63,35 +77,51 @@ export class SubmissionService {
   /**
    * Order matters for crash safety: the row is written before the publish and marked after it, so a crash or
    * a failed publish leaves a row with published_at null that the client's retry completes (the DocId is the
-   * JetStream de-duplication key, so a publish that did happen is not stored twice).
+   * JetStream de-duplication key, so a publish that did happen is not stored twice). The receipt is written in
+   * the submission's transaction; a repeated send answers the receipt of the first.
    */
   private async accept(a: Acceptance): Promise<SubmitResult> {
     const s = a.inspected;
-    const { row, inserted } = await this.submissions.insertOrFind({
-      docId: randomUUID(),
-      messageType: s.messageType,
-      senderOrganId: s.from,
-      systemId: a.systemId,
-      documentKey: s.documentKey,
-      documentId: s.documentId,
-      sha256: s.sha256,
-      sizeBytes: s.sizeBytes,
-      toHeader: s.to,
-      trace: a.trace,
-      originAxis: a.originAxis,
-    });
-    if (!inserted && row.sha256 !== s.sha256) {
-      throw new DxError(
-        'DUPLICATE_DOCUMENT_ID',
-        `DocumentId ${s.documentId} was already sent by ${s.from} with different content as DocId ${row.docId}; ` +
-          'a changed document needs a new DocumentId (or an update/replace package)',
-      );
-    }
+    const { row, inserted, receipt } = await this.submissions.transaction(
+      'recording the submission',
+      async (em) => {
+        const found = await this.submissions.insertOrFind(
+          {
+            docId: randomUUID(),
+            messageType: s.messageType,
+            senderOrganId: s.from,
+            systemId: a.systemId,
+            documentKey: s.documentKey,
+            documentId: s.documentId,
+            sha256: s.sha256,
+            sizeBytes: s.sizeBytes,
+            toHeader: s.to,
+            trace: a.trace,
+            originAxis: a.originAxis,
+            signature: a.signature,
+          },
+          em,
+        );
+        if (!found.inserted && found.row.sha256 !== s.sha256) {
+          throw new DxError(
+            'DUPLICATE_DOCUMENT_ID',
+            `DocumentId ${s.documentId} was already sent by ${s.from} with different content as DocId ${found.row.docId}; ` +
+              'a changed document needs a new DocumentId (or an update/replace package)',
+          );
+        }
+        return { ...found, receipt: await this.receipts.forSubmission(em, found.row) };
+      },
+    );
     if (row.publishedAt === null) {
       await this.publish(row, s.serviceType, a.body);
       await this.submissions.markPublished(row.docId);
     }
-    return { docId: row.docId, duplicate: !inserted };
+    return {
+      docId: row.docId,
+      duplicate: !inserted,
+      ...(receipt ? { receipt } : {}),
+      signature: row.signature,
+    };
   }
 
   private async publish(row: SubmissionRow, serviceType: string, body: Buffer): Promise<void> {

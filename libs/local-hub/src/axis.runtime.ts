@@ -12,6 +12,24 @@ import {
   type RunningPostgres,
 } from '#stack';
 import { runMigrations } from '#store';
+import {
+  connectBus,
+  ensureTopology,
+  mayDeclareTopology,
+  natsAuthFromEnv,
+  NATS_PASSWORD_ENV,
+  NATS_USER_ENV,
+  type NatsAuth,
+} from '#bus';
+import { jetstreamManager } from '@nats-io/jetstream';
+import {
+  NATS_USERS_CONF,
+  isPrincipal,
+  loadOrCreateNatsUsers,
+  serviceNatsAuth,
+  writeNatsUsersConf,
+  type NatsUsers,
+} from './nats.users.js';
 import type { ServiceEntry } from './hub.state.js';
 import { repoRoot } from './repo-root.js';
 
@@ -26,6 +44,8 @@ export interface AxisRuntimeOptions {
   natsUrl?: string;
   /** Appended to the generated nats-server config, given the JetStream store directory (leafnode links). */
   natsConfigExtra?: (storeDir: string) => string;
+  /** natsConfigExtra includes the users list in an account itself (the NATS driver's national server). */
+  natsUsersInAccount?: boolean;
   /**
    * A Postgres server to use instead of the embedded one (DATABASE_URL). With `ownDatabase` the axis gets
    * `databaseName` on that server (several axes share one server); without it the URL is used as it is.
@@ -45,6 +65,10 @@ export interface AxisRuntimeOptions {
 export class AxisRuntime {
   natsUrl = '';
   databaseUrl = '';
+  /** The admin user (declares the topology, registers systems); from the environment with NATS_URL. */
+  natsAuth?: NatsAuth;
+  /** Each service's own user, when this axis started its nats-server. */
+  private natsUsers?: NatsUsers;
   readonly services: Record<string, ServiceEntry> = {};
   private nats?: RunningNatsServer;
   private pg?: RunningPostgres;
@@ -63,18 +87,37 @@ export class AxisRuntime {
     const { stateDir, log, label } = this.opts;
     mkdirSync(this.logsDir, { recursive: true });
     if (this.opts.natsUrl) {
+      // Someone else's server: its users are theirs; the services use DOCAXIS_NATS_USER/PASSWORD as given.
       this.natsUrl = this.opts.natsUrl;
+      this.natsAuth = natsAuthFromEnv();
     } else {
       const bin = ensureNatsServerInstalled({ log });
+      // Every client has its own least-privilege user (proto/ principals); nobody connects anonymously.
+      this.natsUsers = loadOrCreateNatsUsers(stateDir);
+      this.natsAuth = serviceNatsAuth(this.natsUsers);
+      writeNatsUsersConf(join(stateDir, 'nats', NATS_USERS_CONF), this.natsUsers);
       this.nats = await startNatsServer({
         bin,
         storeDir: join(stateDir, 'nats'),
         configExtra: this.opts.natsConfigExtra?.(resolve(stateDir, 'nats')),
         logFile: join(this.logsDir, 'nats-server.log'),
         name: this.opts.natsServerName,
+        usersInclude: NATS_USERS_CONF,
+        usersInAccount: this.opts.natsUsersInAccount,
+        probeAuth: this.natsAuth,
       });
       this.natsUrl = this.nats.url;
       log(`${label}: nats-server on ${this.nats.url} (JetStream store ${join(stateDir, 'nats')})`);
+    }
+    // Streams and consumers are declared once, as admin: the services' users have no right to. On a server
+    // of your own with another user, they must have been declared beforehand.
+    if (mayDeclareTopology(this.natsAuth)) {
+      const nc = await connectBus(this.natsUrl, `docaxis-up-${label}`, this.natsAuth);
+      try {
+        await ensureTopology(await jetstreamManager(nc));
+      } finally {
+        await nc.close();
+      }
     }
     if (this.opts.databaseUrl) {
       this.databaseUrl = this.opts.ownDatabase
@@ -101,7 +144,10 @@ export class AxisRuntime {
     if (!main) throw new Error(`dist/apps/${name}/src/main.js is missing: run \`npm run build\``);
     const logFile = join(this.logsDir, `${name}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [main], {
+      env: this.serviceEnv(name, env),
+      stdio: ['ignore', fd, fd],
+    });
     closeSync(fd);
     this.children.set(name, child);
     if (!this.order.includes(name)) this.order.push(name);
@@ -116,6 +162,14 @@ export class AxisRuntime {
       );
       setTimeout(() => !this.stopping && this.startService(name, env), 1000);
     });
+  }
+
+  /** A service connects to our own nats-server as its own user (the service name is its principal). */
+  private serviceEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    if (!this.natsUsers) return env;
+    if (!isPrincipal(name)) throw new Error(`service ${name} has no NATS user in proto/ principals`);
+    const auth = serviceNatsAuth(this.natsUsers, name);
+    return { ...env, [NATS_USER_ENV]: auth.user, [NATS_PASSWORD_ENV]: auth.pass };
   }
 
   /** Services in reverse start order (each gets 10 s to finish), then Postgres and NATS. */

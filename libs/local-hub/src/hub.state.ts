@@ -25,6 +25,8 @@ export interface HubState {
   services: Record<string, ServiceEntry>;
   systems: DemoSystem[];
   startedAt: string;
+  /** Root CA of the development seal (verify receipts with `docaxis receipt verify --trust` it). */
+  sealTrustFile?: string;
 }
 
 export const hubStateFile = (stateDir: string): string => join(stateDir, 'hub.json');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readHubState, writeHubState, type HubState } from './hub.state.js';
 import { loadOrCreateSecrets } from './hub.secrets.js';
+import { localSealEnv } from './hub.seal.js';
 import { DEMO_SYSTEMS } from './demo-agencies.js';
 import { repoRoot } from './repo-root.js';
 import { AxisRuntime, pickPort, portOf, waitForHealth } from './axis.runtime.js';
@@ -70,6 +71,8 @@ export async function superviseHub(opts: SuperviseOptions): Promise<void> {
       ? Number(env.DOCAXIS_GATEWAY_PORT)
       : await pickPort([portOf(previous?.gatewayUrl), 8080], new Set());
     state.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const seal = localSealEnv(env, stateDir);
+    if (seal.trustFile) state.sealTrustFile = seal.trustFile;
     const serviceEnv: NodeJS.ProcessEnv = {
       ...env,
       NATS_URL: state.natsUrl,
@@ -78,6 +81,7 @@ export async function superviseHub(opts: SuperviseOptions): Promise<void> {
       DOCAXIS_GATEWAY_HOST: '127.0.0.1',
       DOCAXIS_GATEWAY_PORT: String(gatewayPort),
       DOCAXIS_REGISTRY_SEED: env.DOCAXIS_REGISTRY_SEED ?? join(repoRoot(), 'deploy/registry/seed.json'),
+      ...seal.env,
     };
     for (const name of HUB_SERVICES) axis.startService(name, serviceEnv);
 
@@ -96,6 +100,7 @@ export async function superviseHub(opts: SuperviseOptions): Promise<void> {
           parentOrganId: '000.00.00.H41',
         })),
       ),
+      axis.natsAuth,
     );
     state.systems = DEMO_SYSTEMS.map((s) => ({
       systemId: s.systemId,

@@ -1,5 +1,6 @@
 export * from './hub.state.js';
 export * from './hub.secrets.js';
+export * from './hub.seal.js';
 export * from './hub.supervisor.js';
 export * from './hub.launcher.js';
 export * from './demo-agencies.js';
@@ -15,3 +16,5 @@ export * from './topology.control.js';
 export * from './topology.supervisor.js';
 export * from './topology.demo.js';
 export * from './leafnode.config.js';
+export * from './nats.users.js';
+export * from './nats.creds.js';

@@ -11,11 +11,14 @@ describe('leafnode configuration of the NATS driver', () => {
         { code: 'H41', password: 'p41' },
         { code: 'H14', password: 'p14' },
       ],
+      usersInclude: 'nats-users.conf',
     });
     expect(conf).toContain('{ service: "dx.axis.H41.>", accounts: ["H41"] }');
     expect(conf).toContain('imports: [ { service: { account: "NATIONAL", subject: "dx.axis.H14.>" } } ]');
     expect(conf).toContain(`user: "${leafUser('H41')}", password: "p41"`);
-    expect(conf).toContain('no_auth_user: "national"');
+    // The axis's own services have users of their own in NATIONAL: nobody connects anonymously.
+    expect(conf).toContain('include "nats-users.conf"');
+    expect(conf).not.toContain('no_auth_user');
     expect(conf).toContain('advertise: "127.0.0.1:9"');
     expect(conf).toContain('domain: "national"');
   });

@@ -2,8 +2,8 @@
  * nats-server configuration for the NATS connector driver (deploy/topology/nats/ shows the result): appended to
  * each axis's generated config (renderNatsConfig's configExtra; later keys override earlier ones).
  *
- * The national server puts its own services in account NATIONAL (the default user, so they connect without
- * credentials) and gives each province an account of its own, reached only by that province's leafnode user.
+ * The national server puts its own services in account NATIONAL (each with its own least-privilege user, from
+ * the users list the config includes) and gives each province an account of its own, reached only by that province's leafnode user.
  * NATIONAL exports the service `dx.axis.<code>.>` to that account alone: a province can call the national
  * axis's link as itself and nothing else (not another province's calls, not the registry or the streams), and
  * the national responder learns the caller from the subject. The province's server keeps everything local except
@@ -32,6 +32,11 @@ export function nationalLeafConfig(opts: {
    * relay per province, an address nothing listens on.
    */
   advertise: string;
+  /**
+   * File (beside the config) with the `users: [...]` list of NATIONAL (see nats.users.ts). Without it NATIONAL
+   * has one user without password that is also the default (`no_auth_user`), as in deploy/topology/nats/.
+   */
+  usersInclude?: string;
 }): string {
   const exports = opts.provinces.map(
     (p) => `      { service: ${quote(`dx.axis.${p.code}.>`)}, accounts: [${quote(p.code)}] }`,
@@ -50,14 +55,14 @@ export function nationalLeafConfig(opts: {
     'accounts {',
     '  NATIONAL: {',
     '    jetstream: enabled',
-    '    users: [ { user: "national" } ]',
+    opts.usersInclude ? `    include ${quote(opts.usersInclude)}` : '    users: [ { user: "national" } ]',
     '    exports: [',
     ...exports,
     '    ]',
     '  }',
     ...accounts,
     '}',
-    'no_auth_user: "national"',
+    ...(opts.usersInclude ? [] : ['no_auth_user: "national"']),
     // A province reconnects only through the URL it was given (and the advertised one), never straight here.
     `leafnodes { listen: ${quote(`127.0.0.1:${opts.leafPort}`)}, no_advertise: true, advertise: ${quote(opts.advertise)} }`,
   ].join('\n');

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectBus, request } from '#bus';
+import { connectBus, request, type NatsAuth } from '#bus';
 import { REQUESTS } from '#contracts';
 
 export interface SystemRegistration {
@@ -17,8 +17,13 @@ export interface AgencyRegistration {
 }
 
 /** Runs `fn` with a NATS connection to an axis, closed afterwards. */
-export async function withBus<T>(natsUrl: string, name: string, fn: (nc: NatsConnection) => Promise<T>) {
-  const nc = await connectBus(natsUrl, name);
+export async function withBus<T>(
+  natsUrl: string,
+  name: string,
+  fn: (nc: NatsConnection) => Promise<T>,
+  auth?: NatsAuth,
+) {
+  const nc = await connectBus(natsUrl, name, auth);
   try {
     return await fn(nc);
   } finally {
@@ -49,19 +54,25 @@ export async function registerInRegistry(
   natsUrl: string,
   systems: SystemRegistration[],
   agencies: AgencyRegistration[],
+  auth?: NatsAuth,
 ): Promise<void> {
-  await withBus(natsUrl, 'docaxis-up', async (nc) => {
-    await waitForRegistry(nc);
-    for (const s of systems) {
-      await request(nc, REQUESTS.registrySystemUpsert.subject, s);
-    }
-    if (agencies.length) {
-      await request(
-        nc,
-        REQUESTS.registryImport.subject,
-        { format: 'json', content: JSON.stringify(agencies) },
-        30_000,
-      );
-    }
-  });
+  await withBus(
+    natsUrl,
+    'docaxis-up',
+    async (nc) => {
+      await waitForRegistry(nc);
+      for (const s of systems) {
+        await request(nc, REQUESTS.registrySystemUpsert.subject, s);
+      }
+      if (agencies.length) {
+        await request(
+          nc,
+          REQUESTS.registryImport.subject,
+          { format: 'json', content: JSON.stringify(agencies) },
+          30_000,
+        );
+      }
+    },
+    auth,
+  );
 }

@@ -8,6 +8,7 @@ import { loadOrCreateSecrets, type HubSecrets } from './hub.secrets.js';
 import { HUB_SERVICES } from './hub.supervisor.js';
 import { nationalLeafConfig, provinceLeafConfig } from './leafnode.config.js';
 import { LinkRelay } from './link.relay.js';
+import { NATS_USERS_CONF } from './nats.users.js';
 import { registerInRegistry, withBus } from './registry.bootstrap.js';
 import { repoRoot } from './repo-root.js';
 import { CONTROL_SIGNAL, serveControlRequests, type ControlRequest } from './topology.control.js';
@@ -163,6 +164,8 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
         log,
         onChange: save,
         natsConfigExtra: driver === 'nats' ? (store) => leafConfigOf(p, store) : undefined,
+        // The national server of the NATS driver has accounts: its users go in NATIONAL (see leafnode.config.ts).
+        natsUsersInAccount: driver === 'nats' && p.role === 'national',
       });
       axisState.services = runtime.services;
       const systemIds = [...p.systems, ...p.axisSystems].map((s) => s.systemId);
@@ -210,6 +213,7 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
             secret: secretOf(s.systemId),
           })),
           a.plan.agencies,
+          a.runtime.natsAuth,
         );
         a.state.systems = a.plan.systems.map((s) => ({
           systemId: s.systemId,
@@ -258,6 +262,7 @@ export async function superviseTopology(opts: SuperviseTopologyOptions): Promise
         storeDir,
         leafPort: leaf.port,
         advertise: `127.0.0.1:${leaf.advertise}`,
+        usersInclude: NATS_USERS_CONF,
         provinces: axes
           .filter((a) => a.plan.role === 'provincial')
           .map((a) => ({ code: code(a.plan.organId), password: leaf.passwords[a.plan.key] })),
@@ -316,27 +321,32 @@ async function waitForFederation(a: Axis, national: AxisPlan, log: (l: string) =
       .filter((x) => x.axisOrganId && x.axisOrganId !== a.plan.organId)
       .map((x) => [x.organId, x.axisOrganId!]),
   );
-  await withBus(a.state.natsUrl, 'docaxis-up', async (nc) => {
-    const deadline = Date.now() + FEDERATION_TIMEOUT_MS;
-    for (;;) {
-      const reply = await request(
-        nc,
-        REQUESTS.registryResolve.subject,
-        { organIds: [...expected.keys()] },
-        5000,
-      ).catch(() => null);
-      const missing = [...expected].filter(
-        ([id, axis]) => !reply?.agencies.some((x) => x.organId === id && x.axisOrganId === axis),
-      );
-      if (!missing.length) break;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${a.plan.key}: the registry was not synced from the national axis within ${FEDERATION_TIMEOUT_MS / 1000} s ` +
-            `(missing ${missing.map(([id]) => id).join(', ')}); see ${a.runtime.logsDir}/${CONNECTOR_SERVICE}.log`,
+  await withBus(
+    a.state.natsUrl,
+    'docaxis-up',
+    async (nc) => {
+      const deadline = Date.now() + FEDERATION_TIMEOUT_MS;
+      for (;;) {
+        const reply = await request(
+          nc,
+          REQUESTS.registryResolve.subject,
+          { organIds: [...expected.keys()] },
+          5000,
+        ).catch(() => null);
+        const missing = [...expected].filter(
+          ([id, axis]) => !reply?.agencies.some((x) => x.organId === id && x.axisOrganId === axis),
         );
+        if (!missing.length) break;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${a.plan.key}: the registry was not synced from the national axis within ${FEDERATION_TIMEOUT_MS / 1000} s ` +
+              `(missing ${missing.map(([id]) => id).join(', ')}); see ${a.runtime.logsDir}/${CONNECTOR_SERVICE}.log`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 300));
       }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  });
+    },
+    a.runtime.natsAuth,
+  );
   log(`${a.plan.key}: registry synced from the national axis`);
 }

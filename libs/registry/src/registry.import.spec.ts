@@ -59,6 +59,43 @@ describe('parseImport csv', () => {
     expect('deleted' in blank).toBe(false);
   });
 
+  it('reads a systems CSV (systemId, no organId) with role and auth; an empty cell keeps the stored value', () => {
+    const csv =
+      'systemId,name,secret,role,auth\narch,Lưu trữ,secret-of-the-archive,archivist,mtls\nq,QLVB,,,\n';
+    expect(parseImport('csv', csv)).toEqual({
+      agencies: [],
+      systems: [
+        {
+          systemId: 'arch',
+          name: 'Lưu trữ',
+          secret: 'secret-of-the-archive',
+          role: 'archivist',
+          auth: 'mtls',
+          where: 'line 2',
+        },
+        { systemId: 'q', name: 'QLVB', secret: null, where: 'line 3' },
+      ],
+    });
+    expect(refusal(() => parseImport('csv', 'systemId,name,auth\nq,QLVB,tls\n')).message).toMatch(
+      /^line 2: auth: auth must be hmac, mtls or any, got "tls"/,
+    );
+    expect(refusal(() => parseImport('csv', 'systemId,role\n')).message).toMatch(/missing column "name"/);
+    // A file with organId stays an agencies file, where systemId is a column of each agency.
+    expect(parseImport('csv', 'organId,name,systemId\n000.00.00.G22,X,q\n').agencies[0].systemId).toBe('q');
+  });
+
+  it('reads role and auth of JSON systems and refuses unknown values', () => {
+    const { systems } = parseImport(
+      'json',
+      JSON.stringify({ systems: [{ systemId: 'arch', name: 'A', role: 'archivist', auth: 'hmac' }] }),
+    );
+    expect(systems[0]).toMatchObject({ role: 'archivist', auth: 'hmac', secret: null });
+    const e = refusal(() =>
+      parseImport('json', JSON.stringify({ systems: [{ systemId: 'x', name: 'X', role: 'admin' }] })),
+    );
+    expect(e.message).toMatch(/^systems\[0\]: role: role must be system or archivist/);
+  });
+
   it('refuses unknown, duplicated or missing columns', () => {
     expect(refusal(() => parseImport('csv', 'organId,name,fax\n')).message).toMatch(
       /line 1: unknown column "fax"/,

@@ -28,6 +28,36 @@ export function parseImport(format: 'csv' | 'json', content: string): ParsedImpo
   return parsed;
 }
 
+/**
+ * Columns of a systems CSV (a file whose header has systemId but no organId): the connected systems with
+ * their role (system | archivist) and auth (hmac | mtls | any); an empty secret, role or auth keeps the stored one.
+ */
+export const SYSTEM_CSV_COLUMNS = ['systemId', 'name', 'secret', 'role', 'auth', 'signaturePolicy'] as const;
+type SystemCsvColumn = (typeof SYSTEM_CSV_COLUMNS)[number];
+
+/** Maps a header row onto the known columns; unknown, repeated or missing required ones are refused. */
+function readHeader<C extends string>(
+  header: { line: number; fields: string[] },
+  known: readonly C[],
+  required: readonly C[],
+): C[] {
+  const columns = header.fields.map((raw, i) => {
+    const name = raw.trim();
+    const col = known.find((c) => c.toLowerCase() === name.toLowerCase());
+    if (!col) {
+      throw bad(`line ${header.line}: unknown column "${name}" (expected ${known.join(',')})`);
+    }
+    if (header.fields.slice(0, i).some((f) => f.trim().toLowerCase() === name.toLowerCase())) {
+      throw bad(`line ${header.line}: column "${name}" appears twice`);
+    }
+    return col;
+  });
+  for (const req of required) {
+    if (!columns.includes(req)) throw bad(`line ${header.line}: missing column "${req}"`);
+  }
+  return columns;
+}
+
 export function parseCsvImport(content: string): ParsedImport {
   let records;
   try {
@@ -38,20 +68,9 @@ export function parseCsvImport(content: string): ParsedImport {
   }
   if (!records.length) throw bad('CSV has no header row');
   const [header, ...rows] = records;
-  const columns = header.fields.map((raw, i) => {
-    const name = raw.trim();
-    const col = CSV_COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase());
-    if (!col) {
-      throw bad(`line ${header.line}: unknown column "${name}" (expected ${CSV_COLUMNS.join(',')})`);
-    }
-    if (header.fields.slice(0, i).some((f) => f.trim().toLowerCase() === name.toLowerCase())) {
-      throw bad(`line ${header.line}: column "${name}" appears twice`);
-    }
-    return col;
-  });
-  for (const req of REQUIRED_COLUMNS) {
-    if (!columns.includes(req)) throw bad(`line ${header.line}: missing column "${req}"`);
-  }
+  const names = header.fields.map((f) => f.trim().toLowerCase());
+  if (!names.includes('organid') && names.includes('systemid')) return parseSystemsCsv(header, rows);
+  const columns = readHeader<CsvColumn>(header, CSV_COLUMNS, REQUIRED_COLUMNS);
 
   const agencies = rows.map(({ line, fields }) => {
     const where = `line ${line}`;
@@ -71,6 +90,27 @@ export function parseCsvImport(content: string): ParsedImport {
     return toAgencyRecord(validateRow(AgencyInputDto, plain, where), where);
   });
   return { systems: [], agencies };
+}
+
+function parseSystemsCsv(
+  header: { line: number; fields: string[] },
+  rows: { line: number; fields: string[] }[],
+): ParsedImport {
+  const columns = readHeader<SystemCsvColumn>(header, SYSTEM_CSV_COLUMNS, ['systemId', 'name']);
+  const systems = rows.map(({ line, fields }) => {
+    const where = `line ${line}`;
+    if (fields.length !== columns.length) {
+      throw bad(`${where}: expected ${columns.length} fields, got ${fields.length}`);
+    }
+    const plain: Record<string, unknown> = {};
+    columns.forEach((col, i) => {
+      const v = fields[i].trim();
+      // Nothing of a system can be cleared: an empty cell keeps the stored value.
+      if (v !== '') plain[col] = v;
+    });
+    return toSystemRecord(validateRow(SystemInputDto, plain, where), where);
+  });
+  return { systems, agencies: [] };
 }
 
 export function parseJsonImport(content: string): ParsedImport {
@@ -98,14 +138,21 @@ export function parseJsonImport(content: string): ParsedImport {
 
   const systems: SystemRecord[] = systemItems.map((item, i) => {
     const where = `systems[${i}]`;
-    const dto = validateRow(SystemInputDto, item, where);
-    return { systemId: dto.systemId, name: dto.name, secret: dto.secret ?? null, where };
+    return toSystemRecord(validateRow(SystemInputDto, item, where), where);
   });
   const agencies = agencyItems.map((item, i) => {
     const where = `agencies[${i}]`;
     return toAgencyRecord(validateRow(AgencyInputDto, item, where), where);
   });
   return { systems, agencies };
+}
+
+function toSystemRecord(dto: SystemInputDto, where: string): SystemRecord {
+  const r: SystemRecord = { systemId: dto.systemId, name: dto.name, secret: dto.secret ?? null, where };
+  if (dto.role !== undefined) r.role = dto.role;
+  if (dto.auth !== undefined) r.auth = dto.auth;
+  if (dto.signaturePolicy !== undefined) r.signaturePolicy = dto.signaturePolicy;
+  return r;
 }
 
 function toAgencyRecord(dto: AgencyInputDto, where: string): AgencyRecord {

@@ -110,12 +110,20 @@ export class RegistryRepository {
     return rows.map((r) => r.organId);
   }
 
-  async upsertSystem(systemId: string, name: string, secretEnc: string): Promise<void> {
+  /** role/auth/signaturePolicy undefined keep the stored values (a new system: system, any, axis). */
+  async upsertSystem(
+    systemId: string,
+    name: string,
+    secretEnc: string,
+    access: Pick<SystemRecord, 'role' | 'auth' | 'signaturePolicy'> = {},
+  ): Promise<void> {
     await this.ds.query(
-      `INSERT INTO registry_system (system_id, name, secret_enc) VALUES ($1, $2, $3)
+      `INSERT INTO registry_system AS s (system_id, name, secret_enc, role, auth, signature_policy)
+       VALUES ($1, $2, $3, coalesce($4::text, 'system'), coalesce($5::text, 'any'), coalesce($6::text, 'axis'))
        ON CONFLICT (system_id) DO UPDATE SET name = EXCLUDED.name, secret_enc = EXCLUDED.secret_enc,
-         updated_at = now()`,
-      [systemId, name, secretEnc],
+         role = coalesce($4::text, s.role), auth = coalesce($5::text, s.auth),
+         signature_policy = coalesce($6::text, s.signature_policy), updated_at = now()`,
+      [systemId, name, secretEnc, access.role ?? null, access.auth ?? null, access.signaturePolicy ?? null],
     );
   }
 
@@ -156,14 +164,30 @@ export class RegistryRepository {
     if (missingSecret) {
       throw new DxError('BAD_REQUEST', `${missingSecret.where}: secret is required for a new system`);
     }
+    // role/auth/signature_policy: NULL in the arrays keeps the stored value; a new system gets the default.
     await em.query(
-      `INSERT INTO registry_system AS s (system_id, name, secret_enc)
-       SELECT u.system_id, u.name, coalesce(u.secret_enc, '') FROM unnest($1::text[], $2::text[], $3::text[])
-         AS u(system_id, name, secret_enc)
+      `INSERT INTO registry_system AS s (system_id, name, secret_enc, role, auth, signature_policy)
+       SELECT u.system_id, u.name, coalesce(u.secret_enc, ''), coalesce(u.role, 'system'), coalesce(u.auth, 'any'),
+         coalesce(u.signature_policy, 'axis')
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS u(system_id, name, secret_enc, role, auth, signature_policy)
        ON CONFLICT (system_id) DO UPDATE SET name = EXCLUDED.name,
          secret_enc = CASE WHEN EXCLUDED.secret_enc = '' THEN s.secret_enc ELSE EXCLUDED.secret_enc END,
+         role = coalesce((SELECT x.role FROM unnest($1::text[], $4::text[]) AS x(id, role) WHERE x.id = s.system_id),
+           s.role),
+         auth = coalesce((SELECT x.auth FROM unnest($1::text[], $5::text[]) AS x(id, auth) WHERE x.id = s.system_id),
+           s.auth),
+         signature_policy = coalesce((SELECT x.p FROM unnest($1::text[], $6::text[]) AS x(id, p)
+           WHERE x.id = s.system_id), s.signature_policy),
          updated_at = now()`,
-      [systems.map((s) => s.systemId), systems.map((s) => s.name), systems.map((s) => s.secretEnc)],
+      [
+        systems.map((s) => s.systemId),
+        systems.map((s) => s.name),
+        systems.map((s) => s.secretEnc),
+        systems.map((s) => s.role ?? null),
+        systems.map((s) => s.auth ?? null),
+        systems.map((s) => s.signaturePolicy ?? null),
+      ],
     );
   }
 
@@ -177,6 +201,14 @@ export class RegistryRepository {
         throw new DxError(
           'BAD_REQUEST',
           `${orphan.where}: systemId ${orphan.systemId} is not a registered system`,
+        );
+      }
+      // An archivist reads; it never acts for an agency, so none may be registered under it.
+      const underArchivist = agencies.find((a) => isSet(a.systemId) && known.get(a.systemId) === 'archivist');
+      if (underArchivist) {
+        throw new DxError(
+          'BAD_REQUEST',
+          `${underArchivist.where}: systemId ${underArchivist.systemId} is an archivist and has no agencies`,
         );
       }
     }
@@ -260,10 +292,11 @@ export class RegistryRepository {
   }
 }
 
-async function existingSystems(em: EntityManager, ids: string[]): Promise<Set<string>> {
-  const rows: { id: string }[] = await em.query(
-    `SELECT system_id AS id FROM registry_system WHERE system_id = ANY($1::text[])`,
+/** The registered systems among `ids`, with their role. */
+async function existingSystems(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
+  const rows: { id: string; role: string }[] = await em.query(
+    `SELECT system_id AS id, role FROM registry_system WHERE system_id = ANY($1::text[])`,
     [ids],
   );
-  return new Set(rows.map((r) => r.id));
+  return new Map(rows.map((r) => [r.id, r.role]));
 }

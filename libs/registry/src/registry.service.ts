@@ -10,7 +10,8 @@ import {
 import { DEFAULT_LIST_LIMIT } from './dto/requests.dto.js';
 import { parseImport } from './registry.import.js';
 import { RegistryRepository } from './registry.repository.js';
-import type { ListQuery } from './registry.types.js';
+import type { ListQuery, SystemRecord } from './registry.types.js';
+import type { RegistrySystemEntity } from '#store';
 import { verifySignature } from '#contracts';
 import { generateSecret, SecretBox } from './secret-box.js';
 
@@ -62,16 +63,47 @@ export class RegistryService {
     if (!verifySignature(secret, req.stringToSign, req.signature)) {
       throw new DxError('AUTH_BAD_SIGNATURE');
     }
-    return { systemId: system.systemId, agencies: await this.repo.systemAgencyIds(system.systemId) };
+    return this.principalOf(system);
+  }
+
+  /**
+   * The system a TLS client certificate names (the gateway has verified the certificate): its agencies,
+   * role and auth mode. AUTH_UNKNOWN_SYSTEM when it is not registered.
+   */
+  async principal(systemId: string): Promise<AuthVerifyReply> {
+    const system = await this.repo.findSystem(systemId);
+    if (!system) throw new DxError('AUTH_UNKNOWN_SYSTEM', `unknown system ${systemId}`);
+    return this.principalOf(system);
+  }
+
+  private async principalOf(system: RegistrySystemEntity): Promise<AuthVerifyReply> {
+    // An archivist acts for no agency, whatever rows may still name it.
+    const agencies = system.role === 'archivist' ? [] : await this.repo.systemAgencyIds(system.systemId);
+    return {
+      systemId: system.systemId,
+      agencies,
+      role: system.role,
+      auth: system.auth,
+      signaturePolicy: system.signaturePolicy,
+    };
   }
 
   /**
    * Creates a system or renames it and replaces its secret (rotation). The clear secret is returned here,
    * once, and stored only sealed.
    */
-  async upsertSystem(req: { systemId: string; name: string; secret?: string }): Promise<UpsertSystemReply> {
+  async upsertSystem(
+    req: { systemId: string; name: string; secret?: string } & Pick<
+      SystemRecord,
+      'role' | 'auth' | 'signaturePolicy'
+    >,
+  ): Promise<UpsertSystemReply> {
     const secret = req.secret ?? generateSecret();
-    await this.repo.upsertSystem(req.systemId, req.name, this.box.seal(secret, req.systemId));
+    await this.repo.upsertSystem(req.systemId, req.name, this.box.seal(secret, req.systemId), {
+      role: req.role,
+      auth: req.auth,
+      signaturePolicy: req.signaturePolicy,
+    });
     return { systemId: req.systemId, secret };
   }
 
@@ -84,6 +116,9 @@ export class RegistryService {
         name: s.name,
         where: s.where,
         secretEnc: s.secret === null ? null : this.box.seal(s.secret, s.systemId),
+        role: s.role,
+        auth: s.auth,
+        signaturePolicy: s.signaturePolicy,
       })),
       agencies: parsed.agencies,
     });

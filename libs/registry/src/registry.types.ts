@@ -1,3 +1,5 @@
+import type { SystemAuthMode, SystemRole, SystemSignaturePolicy } from './dto/system.dto.js';
+
 /**
  * An agency as an import writes it. Optional fields: `undefined` (column/key not given) keeps the stored
  * value, `null` (empty cell / JSON null) clears it. `deleted` undefined keeps it (false for a new agency).
@@ -20,6 +22,10 @@ export interface SystemRecord {
   name: string;
   /** Clear secret, when the import sets one; sealed before it reaches the database. */
   secret: string | null;
+  /** Absent keeps the stored value (a new system: role system, auth any). */
+  role?: SystemRole;
+  auth?: SystemAuthMode;
+  signaturePolicy?: SystemSignaturePolicy;
   where: string;
 }
 

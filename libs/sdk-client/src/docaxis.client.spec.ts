@@ -85,7 +85,7 @@ describe('DocaxisClient', () => {
       messageType: 'edoc',
       to: ['000.00.00.G22'],
     });
-    expect(r).toEqual({ docId: 'doc-1', duplicate: true });
+    expect(r).toEqual({ docId: 'doc-1', duplicate: true, signature: { verdict: 'not-checked' } });
     const s = seen.at(-1)!;
     expect(s).toMatchObject({ method: 'POST', url: '/sendEdoc', signatureValid: true });
     expect(s.body.equals(pkg)).toBe(true);

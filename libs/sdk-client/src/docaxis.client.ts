@@ -9,6 +9,8 @@ import {
   type AgencyItem,
   type EdocContent,
   type EdocView,
+  type GetReceiptsRequest,
+  type ReceiptItem,
   type ReceivedItem,
   type ReceivedListRequest,
   type SdkAnswer,
@@ -23,19 +25,23 @@ import {
   type UpdateStatusRequest,
 } from './sdk.protocol.js';
 import { decodeTrace, encodeTrace } from '#contracts';
+import { tlsFetch, type ClientTlsOptions } from './tls-fetch.js';
 
 export interface DocaxisClientOptions {
   /** Where the gateway listens, e.g. `https://axis.example.gov.vn` (a path prefix is kept and signed). */
   baseUrl: string;
   /** The connected system's id and secret, as registered in the hub's registry. */
   systemId: string;
-  secret: string;
+  /** Without a secret the calls go unsigned: the system then authenticates by its TLS client certificate. */
+  secret?: string;
   /** Per-call timeout; default 60 s (packages reach tens of MB). */
   timeoutMs?: number;
   /** Clock for x-dx-timestamp, in ms; lets a caller correct a known skew. Default Date.now. */
   now?: () => number;
-  /** fetch implementation; default the global one (Node 20). */
+  /** fetch implementation; default the global one (Node 20), or a TLS-aware one when `tls` is given. */
   fetch?: typeof fetch;
+  /** HTTPS settings: the gateway's CA and, for mTLS, this system's client certificate and key (PEM). */
+  tls?: ClientTlsOptions;
 }
 
 /** A FAIL answer (or no answer). `code` is the hub's stable error code; `transient` means: retry later. */
@@ -154,6 +160,8 @@ function listRequest(opts: ListOptions): ReceivedListRequest {
  * Typed client of the hub's SDK-compatible HTTP API. Signs every call (DX1-HMAC-SHA256 over method, path,
  * timestamp, a fresh nonce and body hash; a retry is signed anew), computes `hash-file` for sends, and returns the answers' data; a FAIL answer throws
  * DocaxisClientError with the stable code. Used by the CLI, the e2e tests and the SDK-HTTP connector.
+ * With `tls` it speaks HTTPS with a custom CA and, for mTLS, a client certificate; without a secret its calls
+ * go unsigned and the certificate alone authenticates the system.
  */
 export class DocaxisClient {
   private readonly base: URL;
@@ -161,7 +169,7 @@ export class DocaxisClient {
 
   constructor(private readonly options: DocaxisClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-    this.fetchFn = options.fetch ?? fetch;
+    this.fetchFn = options.fetch ?? (options.tls ? tlsFetch(options.tls) : fetch);
   }
 
   /** Submits an edXML package; answers the hub DocId (the original one, `duplicate`, for a repeated send). */
@@ -176,7 +184,12 @@ export class DocaxisClient {
     if (opts.to?.length) headers[SEND_HEADERS.to] = JSON.stringify(opts.to);
     if (opts.trace?.length) headers[SEND_HEADERS.trace] = encodeTrace(opts.trace);
     const ok = await this.callOk<SendResult>(SDK_PATHS.sendEdoc, { body: pkg, headers });
-    return { docId: ok.DocId ?? ok.data?.docId ?? '', duplicate: ok.data?.duplicate ?? false };
+    return {
+      docId: ok.DocId ?? ok.data?.docId ?? '',
+      duplicate: ok.data?.duplicate ?? false,
+      ...(ok.data?.receipt ? { receipt: ok.data.receipt } : {}),
+      signature: ok.data?.signature ?? { verdict: 'not-checked' },
+    };
   }
 
   /** The inbox: packages to this system's agencies not yet acknowledged done (or fail), oldest first. */
@@ -249,6 +262,16 @@ export class DocaxisClient {
     return page.items[0] ?? null;
   }
 
+  /**
+   * The receipts of a DocId this system sent (all of them) or received (the submission receipt and its own
+   * acknowledgements), oldest first. Verify them with #trust verifyReceipt; they are not checked here.
+   */
+  async getReceipts(docId: string, agency?: string): Promise<ReceiptItem[]> {
+    const body: GetReceiptsRequest = { docId, ...(agency ? { agency } : {}) };
+    const ok = await this.callOk<ReceiptItem[]>(SDK_PATHS.getReceipts, { body });
+    return ok.data ?? [];
+  }
+
   /** The agency directory, by OrganId; `sinceVersion` gives only what changed (incremental sync). */
   async getAgenciesList(opts: AgenciesListOptions = {}): Promise<AgenciesListPage> {
     const body: AgenciesListRequest = { ...opts };
@@ -304,7 +327,7 @@ export class DocaxisClient {
       ...(body && !(opts.body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}),
       ...opts.headers,
     };
-    if (!opts.unsigned) {
+    if (!opts.unsigned && this.options.secret !== undefined) {
       Object.assign(
         headers,
         signedHeaders(this.options.systemId, this.options.secret, {

@@ -11,6 +11,8 @@ export const SDK_PATHS = {
   getSentEdocList: '/getSentEdocList',
   getAgenciesList: '/getAgenciesList',
   getSynchronizeUnit: '/getSynchronizeUnit',
+  /** docaxis extension: the receipts (signed with the hub seal) of a DocId. */
+  getReceipts: '/getReceipts',
   health: '/health',
 } as const;
 
@@ -109,6 +111,12 @@ export interface SentListRequest {
   after?: string;
 }
 
+export interface GetReceiptsRequest {
+  docId: string;
+  /** One of the caller's agencies; all of them when absent. */
+  agency?: string;
+}
+
 export interface AgenciesListRequest {
   /** Only agencies changed after this registry version (incremental sync). */
   sinceVersion?: number;
@@ -122,6 +130,25 @@ export interface SendResult {
   docId: string;
   /** True when the same package had already been accepted: the original DocId is returned. */
   duplicate: boolean;
+  /**
+   * The submission receipt: a JWS (typ dx-receipt+jws) signed with the hub's seal, attesting the package's
+   * SHA-256, DocId and acceptance time; the original one for a repeated send. Absent when the hub has no seal.
+   */
+  receipt?: string;
+  /** The package signature check at acceptance, under the axis's or the system's policy. */
+  signature: PackageSignature;
+}
+
+/**
+ * What the hub found when it checked a package's XML-DSig signature: `verified` (chain, validity, revocation and
+ * OrganId binding all hold; `signer` says who), `unsigned`, `invalid` (`code` says why: SIG_*, CERT_*), or
+ * `not-checked` (policy off).
+ */
+export interface PackageSignature {
+  verdict: 'verified' | 'unsigned' | 'invalid' | 'not-checked';
+  code?: string;
+  message?: string;
+  signer?: { subject: string; organId?: string; serial: string; fingerprint256: string; chain: string[] };
 }
 
 /** One package in the caller's inbox (one per recipient agency of the caller). */
@@ -142,6 +169,8 @@ export interface ReceivedItem {
   documentId: string;
   /** The axes the package passed through, oldest first (kept beside the bytes, see TraceHop). */
   trace: TraceHop[];
+  /** The hub's signature verdict (verified | unsigned | invalid | not-checked): flags unverifiable packages. */
+  signature: PackageSignature['verdict'];
 }
 
 export interface EdocContent {
@@ -161,6 +190,20 @@ export interface StatusUpdateResult {
   agency: string;
   status: DeliveryStatus;
   updated_time: string;
+  /** The acknowledgement receipt (JWS signed with the hub seal); absent when the hub has no seal. */
+  receipt?: string;
+}
+
+/** One receipt the hub issued for a DocId (getReceipts). */
+export interface ReceiptItem {
+  receiptId: string;
+  kind: 'submission' | 'acknowledgement';
+  /** The acknowledging recipient (acknowledgements). */
+  agency?: string;
+  ackStatus?: TransportStatus;
+  created_time: string;
+  /** The JWS itself: verify it with `docaxis receipt verify` or #trust verifyReceipt. */
+  receipt: string;
 }
 
 export interface BusinessStatusInfo {
@@ -193,6 +236,8 @@ export interface SentItem {
   accepted_time: string;
   /** False until the package is on the bus (a retry of the send completes it). */
   published: boolean;
+  /** The hub's signature check of the package, with the reason when it is not verified. */
+  signature: PackageSignature;
   /** Empty until the router has recorded the deliveries. */
   recipients: SentRecipient[];
 }

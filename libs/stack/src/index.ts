@@ -4,6 +4,7 @@ export {
   NATS_MAX_PAYLOAD,
   NATS_MAX_PENDING,
   findNatsServer,
+  reloadNatsServer,
   renderNatsConfig,
   startNatsServer,
   type NatsConfigOptions,

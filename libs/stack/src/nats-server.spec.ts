@@ -33,6 +33,31 @@ describe('renderNatsConfig', () => {
   });
 });
 
+describe('renderNatsConfig with users', () => {
+  it('includes the users list in an authorization block, so nobody connects without a user', () => {
+    const conf = renderNatsConfig({
+      port: 1,
+      storeDir: '/s',
+      name: 'n',
+      usersInclude: 'u.conf',
+      pidFile: '/p',
+    });
+    expect(conf).toMatch(/authorization \{\n {2}include "u\.conf"\n\}/);
+    expect(conf).toContain('pid_file: "/p"');
+  });
+
+  it('leaves the include to the accounts of configExtra when the users belong to an account', () => {
+    const conf = renderNatsConfig({
+      port: 1,
+      storeDir: '/s',
+      name: 'n',
+      usersInclude: 'u.conf',
+      usersInAccount: true,
+    });
+    expect(conf).not.toContain('authorization');
+  });
+});
+
 describe('findNatsServer', () => {
   it('prefers NATS_SERVER_BIN, then PATH', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docaxis-find-nats-'));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -43,6 +43,15 @@ export interface NatsConfigOptions {
   logFile?: string;
   /** Raw nats-server config appended at the end (later keys override earlier ones). */
   configExtra?: string;
+  /**
+   * File (beside the config) holding the `users: [...]` list: included in `authorization { }` so that no
+   * client connects without a user. Rewrite it and reload the server to change users.
+   */
+  usersInclude?: string;
+  /** Whether configExtra includes usersInclude itself (inside an account); then no authorization block. */
+  usersInAccount?: boolean;
+  /** Where nats-server writes its pid (for `reload`). */
+  pidFile?: string;
 }
 
 /** Renders the nats-server config; deploy/nats/hub.conf is the documented example of this output. */
@@ -60,6 +69,10 @@ export function renderNatsConfig(opts: NatsConfigOptions): string {
     '}',
   ];
   if (opts.logFile) lines.push(`log_file: ${JSON.stringify(opts.logFile)}`);
+  if (opts.pidFile) lines.push(`pid_file: ${JSON.stringify(opts.pidFile)}`);
+  if (opts.usersInclude && !opts.usersInAccount) {
+    lines.push('authorization {', `  include ${JSON.stringify(opts.usersInclude)}`, '}');
+  }
   if (opts.configExtra) lines.push(opts.configExtra);
   return lines.join('\n') + '\n';
 }
@@ -80,6 +93,11 @@ export interface StartNatsServerOptions {
   bin?: string;
   startTimeoutMs?: number;
   onLog?: (text: string) => void;
+  /** See NatsConfigOptions. */
+  usersInclude?: string;
+  usersInAccount?: boolean;
+  /** User the readiness probe connects as (needed once the config has users). */
+  probeAuth?: { user: string; pass: string };
 }
 
 export interface RunningNatsServer {
@@ -87,6 +105,8 @@ export interface RunningNatsServer {
   port: number;
   process: ChildProcess;
   configFile: string;
+  /** nats-server's pid file (`docaxis nats-creds` reloads the server through it). */
+  pidFile: string;
   stop(): Promise<void>;
 }
 
@@ -128,6 +148,7 @@ async function startOnce(
   const storeDir = resolve(opts.storeDir);
   mkdirSync(storeDir, { recursive: true });
   const configFile = resolve(opts.configFile ?? join(storeDir, 'nats-server.conf'));
+  const pidFile = join(storeDir, 'nats-server.pid');
   writeFileSync(
     configFile,
     renderNatsConfig({
@@ -136,6 +157,9 @@ async function startOnce(
       name,
       logFile: opts.logFile,
       configExtra: opts.configExtra,
+      usersInclude: opts.usersInclude,
+      usersInAccount: opts.usersInAccount,
+      pidFile,
     }),
   );
 
@@ -158,7 +182,7 @@ async function startOnce(
   child.once('exit', () => process.removeListener('exit', killOnExit));
   const stop = () => stopChild(child, 'SIGTERM', 10_000);
   try {
-    await waitForJetStream(url, name, port, opts.startTimeoutMs ?? 20_000, () => exited);
+    await waitForJetStream(url, name, port, opts.startTimeoutMs ?? 20_000, () => exited, opts.probeAuth);
   } catch (err) {
     await stop();
     const log = tail.text() || (opts.logFile ? `(see ${opts.logFile})` : '(no output)');
@@ -166,7 +190,24 @@ async function startOnce(
     const Failure = /address already in use/i.test(log) ? PortInUseError : Error;
     throw new Failure(message, { cause: err });
   }
-  return { url, port, process: child, configFile, stop };
+  return { url, port, process: child, configFile, pidFile, stop };
+}
+
+/** Makes a running nats-server re-read its config (e.g. a rewritten users file); false when it is not running. */
+export function reloadNatsServer(pidFile: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!pid) return false;
+  try {
+    process.kill(pid, 'SIGHUP');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function tcpAccepts(port: number): Promise<boolean> {
@@ -186,6 +227,7 @@ async function waitForJetStream(
   port: number,
   timeoutMs: number,
   exited: () => string | null,
+  auth?: { user: string; pass: string },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'timed out';
@@ -194,7 +236,7 @@ async function waitForJetStream(
     if (gone) throw new Error(`nats-server ${gone}`);
     if (await tcpAccepts(port)) {
       try {
-        const nc = await connect({ servers: url, timeout: 2_000, reconnect: false });
+        const nc = await connect({ servers: url, timeout: 2_000, reconnect: false, ...auth });
         try {
           if (nc.info?.server_name !== name)
             throw new Error(`another server (${nc.info?.server_name}) answered`);

@@ -6,10 +6,14 @@ import { SubmissionEntity } from './entities/submission.entity.js';
 import { DeliveryEntity } from './entities/delivery.entity.js';
 import { ArchivedPackageEntity } from './entities/archived-package.entity.js';
 import { DeliveryHistoryEntity } from './entities/delivery-history.entity.js';
+import { ReceiptEntity } from './entities/receipt.entity.js';
 import { InitialSchema1732300000000 } from './migrations/1732300000000-initial-schema.js';
 import { MultiAxis1732400000000 } from './migrations/1732400000000-multi-axis.js';
 import { ForwardedExpiry1732500000000 } from './migrations/1732500000000-forwarded-expiry.js';
 import { AuthNonce1732600000000 } from './migrations/1732600000000-auth-nonce.js';
+import { SystemRoles1732700000000 } from './migrations/1732700000000-system-roles.js';
+import { Receipts1732800000000 } from './migrations/1732800000000-receipts.js';
+import { PackageSignatures1732900000000 } from './migrations/1732900000000-package-signatures.js';
 
 export const ENTITIES = [
   RegistrySystemEntity,
@@ -18,12 +22,16 @@ export const ENTITIES = [
   DeliveryEntity,
   ArchivedPackageEntity,
   DeliveryHistoryEntity,
+  ReceiptEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1732300000000,
   MultiAxis1732400000000,
   ForwardedExpiry1732500000000,
   AuthNonce1732600000000,
+  SystemRoles1732700000000,
+  Receipts1732800000000,
+  PackageSignatures1732900000000,
 ];
 
 /** The hub's schema is managed by migrations only; `synchronize` stays off everywhere. */

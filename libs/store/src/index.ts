@@ -5,5 +5,6 @@ export * from './entities/submission.entity.js';
 export * from './entities/delivery.entity.js';
 export * from './entities/archived-package.entity.js';
 export * from './entities/delivery-history.entity.js';
+export * from './entities/receipt.entity.js';
 export * from './store.module.js';
 export * from './db-call.js';

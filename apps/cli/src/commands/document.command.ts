@@ -32,21 +32,41 @@ export function registerDocumentCommands(program: Command): void {
       '--to <organIds>',
       'recipients for the `to` header, comma separated (default: the package To list)',
     )
+    .option('--receipt-out <file>', "write the hub's signed submission receipt (JWS) here")
+    .option('--print-receipt', "print the hub's signed submission receipt (JWS)")
     .description('send a package as its From agency, through the system that owns it')
-    .action(async (file: string, opts: { to?: string }, cmd: Command) => {
-      const bytes = readFileSync(file);
-      const pkg = parseEdxml(bytes);
-      const from = pkg.MessageHeader.From.OrganId ?? '';
-      const client = clientFor(stateDirOf(cmd), from, axisOf(cmd));
-      const r = await client.sendEdoc(bytes, {
-        from,
-        to: opts.to?.split(',').filter(Boolean),
-        messageType: pkg.kind,
-      });
-      console.log(
-        `sent ${pkg.kind} as ${from}: DocId ${r.docId}${r.duplicate ? ' (already sent before: same DocId)' : ''}`,
-      );
-    });
+    .action(
+      async (
+        file: string,
+        opts: { to?: string; receiptOut?: string; printReceipt?: boolean },
+        cmd: Command,
+      ) => {
+        const bytes = readFileSync(file);
+        const pkg = parseEdxml(bytes);
+        const from = pkg.MessageHeader.From.OrganId ?? '';
+        const client = clientFor(stateDirOf(cmd), from, axisOf(cmd));
+        const r = await client.sendEdoc(bytes, {
+          from,
+          to: opts.to?.split(',').filter(Boolean),
+          messageType: pkg.kind,
+        });
+        console.log(
+          `sent ${pkg.kind} as ${from}: DocId ${r.docId}${r.duplicate ? ' (already sent before: same DocId)' : ''}`,
+        );
+        if ((opts.receiptOut || opts.printReceipt) && !r.receipt) {
+          console.error('the hub answered no receipt (it has no seal configured)');
+          process.exitCode = 1;
+          return;
+        }
+        if (opts.receiptOut && r.receipt) {
+          writeFileSync(opts.receiptOut, `${r.receipt}\n`);
+          console.log(
+            `receipt written to ${opts.receiptOut} (check it: docaxis receipt verify ${opts.receiptOut})`,
+          );
+        }
+        if (opts.printReceipt && r.receipt) console.log(`receipt: ${r.receipt}`);
+      },
+    );
 
   program
     .command('inbox')

@@ -19,7 +19,8 @@ export const HEADERS = {
   "dlqConsumer": "Dx-Dlq-Consumer",
   "dlqSubject": "Dx-Dlq-Subject",
   "dlqError": "Dx-Dlq-Error",
-  "dlqDeliveries": "Dx-Dlq-Deliveries"
+  "dlqDeliveries": "Dx-Dlq-Deliveries",
+  "view": "Dx-View"
 } as const;
 
 export const STREAMS = {
@@ -206,6 +207,11 @@ export const REQUESTS = {
     "request": "AuthVerifyRequest",
     "reply": "AuthVerifyReply"
   },
+  "registryPrincipal": {
+    "subject": "dx.registry.auth.principal",
+    "request": "PrincipalRequest",
+    "reply": "AuthVerifyReply"
+  },
   "registryImport": {
     "subject": "dx.registry.import",
     "request": "ImportRegistryRequest",
@@ -240,6 +246,139 @@ export const REQUESTS = {
     "subject": "dx.axis.*.agencies",
     "request": "ListAgenciesRequest",
     "reply": "ListAgenciesReply"
+  },
+  "agencySend": {
+    "subject": "dx.agency.*.send",
+    "request": "AgencyRawPackage",
+    "reply": "AgencySendReply"
+  },
+  "agencyInbox": {
+    "subject": "dx.agency.*.inbox",
+    "request": "AgencyInboxRequest",
+    "reply": "AgencyInboxReply"
+  },
+  "agencyGet": {
+    "subject": "dx.agency.*.get",
+    "request": "AgencyGetRequest",
+    "reply": "AgencyRawPackage"
+  },
+  "agencyAck": {
+    "subject": "dx.agency.*.ack",
+    "request": "AgencyAckRequest",
+    "reply": "AgencyAckReply"
+  }
+} as const;
+
+/** NATS users of the services and what each may do, in terms of the entries above (see nats-permissions.ts). */
+export const PRINCIPALS = {
+  "admin": {
+    "admin": true,
+    "consumes": [],
+    "publishes": [],
+    "requests": [],
+    "serves": []
+  },
+  "gateway": {
+    "admin": false,
+    "consumes": [],
+    "publishes": [
+      "packageAccepted",
+      "deliveryEvent"
+    ],
+    "requests": [
+      "registryResolve",
+      "registryList",
+      "registryAuthVerify",
+      "registryPrincipal"
+    ],
+    "serves": [
+      "agencySend",
+      "agencyInbox",
+      "agencyGet",
+      "agencyAck"
+    ]
+  },
+  "router": {
+    "admin": false,
+    "consumes": [
+      "router"
+    ],
+    "publishes": [
+      "deliveryEvent",
+      "packageOutbound",
+      "deadLetter"
+    ],
+    "requests": [
+      "registryResolve"
+    ],
+    "serves": []
+  },
+  "archive": {
+    "admin": false,
+    "consumes": [
+      "archivePackages",
+      "archiveEvents"
+    ],
+    "publishes": [
+      "deadLetter"
+    ],
+    "requests": [],
+    "serves": []
+  },
+  "registry": {
+    "admin": false,
+    "consumes": [],
+    "publishes": [],
+    "requests": [],
+    "serves": [
+      "registryResolve",
+      "registryList",
+      "registryAuthVerify",
+      "registryPrincipal",
+      "registryImport",
+      "registrySystemUpsert"
+    ]
+  },
+  "connector": {
+    "admin": false,
+    "consumes": [
+      "connectorOut"
+    ],
+    "publishes": [
+      "packageAccepted",
+      "deliveryEvent",
+      "deadLetter"
+    ],
+    "requests": [
+      "registryResolve",
+      "registryList",
+      "registryImport",
+      "axisLinkSend",
+      "axisLinkInbox",
+      "axisLinkFetch",
+      "axisLinkAck",
+      "axisLinkAgencies"
+    ],
+    "serves": []
+  },
+  "axis-link": {
+    "admin": false,
+    "consumes": [],
+    "publishes": [
+      "packageAccepted",
+      "deliveryEvent"
+    ],
+    "requests": [
+      "registryResolve",
+      "registryList"
+    ],
+    "serves": [
+      "axisLinkSend",
+      "axisLinkInbox",
+      "axisLinkFetch",
+      "axisLinkAck",
+      "axisLinkAgencies"
+    ]
   }
 } as const;
 
@@ -321,6 +460,22 @@ systemId: string
  * OrganIds registered under the system
  */
 agencies: string[]
+/**
+ * system: acts for its agencies; archivist: read-only, no agencies
+ */
+role: ("system" | "archivist")
+/**
+ * How the system may authenticate: hmac (DX1 signature), mtls (TLS client certificate) or any
+ */
+auth: ("hmac" | "mtls" | "any")
+/**
+ * Package signature policy for what the system sends; axis = the axis's own
+ */
+signaturePolicy: ("axis" | "required" | "if-present" | "report" | "off")
+}
+
+export interface PrincipalRequest {
+systemId: string
 }
 
 export interface ImportRegistryRequest {
@@ -341,6 +496,18 @@ name: string
  * New secret; generated when absent
  */
 secret?: string
+/**
+ * Absent keeps the stored one (new: system)
+ */
+role?: ("system" | "archivist")
+/**
+ * Absent keeps the stored one (new: any)
+ */
+auth?: ("hmac" | "mtls" | "any")
+/**
+ * Absent keeps the stored one (new: axis)
+ */
+signaturePolicy?: ("axis" | "required" | "if-present" | "report" | "off")
 }
 
 export interface UpsertSystemReply {
@@ -416,6 +583,56 @@ id: string
 status: ("done" | "fail")
 }
 
+/**
+ * Not JSON: the raw edXML bytes. send: with the HTTP sendEdoc headers (messagetype, hash-file, optional to, servicetype; from, if given, must be the subject's agency); get reply: with Dx-Doc-Id, Dx-Sha256, Dx-Trace, Dx-View
+ */
+export type AgencyRawPackage = string
+
+export interface AgencySendReply {
+docId: string
+duplicate: boolean
+/**
+ * The submission receipt (JWS), as the HTTP sendEdoc answers it
+ */
+receipt?: string
+[k: string]: unknown
+}
+
+export interface AgencyInboxRequest {
+messagetype?: ("edoc" | "status")
+after?: string
+limit?: number
+}
+
+export interface AgencyInboxReply {
+/**
+ * The ReceivedItem rows of the HTTP getReceivedEdocList
+ */
+items: {
+[k: string]: unknown
+}[]
+next?: string
+}
+
+export interface AgencyGetRequest {
+docId: string
+view?: ("original" | "traced")
+}
+
+export interface AgencyAckRequest {
+docId: string
+status: ("processing" | "done" | "fail")
+}
+
+export interface AgencyAckReply {
+/**
+ * The StatusUpdateResult rows of the HTTP updateStatus
+ */
+items: {
+[k: string]: unknown
+}[]
+}
+
 export interface AxisLinkAckReply {
 updated: number
 }
@@ -425,6 +642,7 @@ export interface RequestMap {
   "dx.registry.agency.resolve": { request: ResolveAgenciesRequest; reply: ResolveAgenciesReply };
   "dx.registry.agency.list": { request: ListAgenciesRequest; reply: ListAgenciesReply };
   "dx.registry.auth.verify": { request: AuthVerifyRequest; reply: AuthVerifyReply };
+  "dx.registry.auth.principal": { request: PrincipalRequest; reply: AuthVerifyReply };
   "dx.registry.import": { request: ImportRegistryRequest; reply: ImportRegistryReply };
   "dx.registry.system.upsert": { request: UpsertSystemRequest; reply: UpsertSystemReply };
   "dx.axis.*.send": { request: AxisLinkRawPackage; reply: AxisLinkSendReply };
@@ -432,6 +650,10 @@ export interface RequestMap {
   "dx.axis.*.fetch": { request: AxisLinkFetchRequest; reply: AxisLinkRawPackage };
   "dx.axis.*.ack": { request: AxisLinkAckRequest; reply: AxisLinkAckReply };
   "dx.axis.*.agencies": { request: ListAgenciesRequest; reply: ListAgenciesReply };
+  "dx.agency.*.send": { request: AgencyRawPackage; reply: AgencySendReply };
+  "dx.agency.*.inbox": { request: AgencyInboxRequest; reply: AgencyInboxReply };
+  "dx.agency.*.get": { request: AgencyGetRequest; reply: AgencyRawPackage };
+  "dx.agency.*.ack": { request: AgencyAckRequest; reply: AgencyAckReply };
 }
 
 /** Every reply on a request subject is wrapped in this envelope. */

@@ -15,6 +15,7 @@ import type {
   AuthVerifyRequest,
   ImportRegistryRequest,
   ListAgenciesRequest,
+  PrincipalRequest,
   ResolveAgenciesRequest,
 } from '#contracts';
 import { SYSTEM_ID_PATTERN } from './patterns.js';
@@ -71,6 +72,12 @@ export class AuthVerifyDto implements AuthVerifyRequest {
   @IsNotEmpty()
   @MaxLength(128)
   signature: string;
+}
+
+export class PrincipalDto implements PrincipalRequest {
+  @IsString()
+  @Matches(SYSTEM_ID_PATTERN, { message: 'systemId must be 1-64 of A-Z a-z 0-9 . _ -' })
+  systemId: string;
 }
 
 export class ImportRegistryDto implements ImportRegistryRequest {

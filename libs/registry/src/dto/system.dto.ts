@@ -1,5 +1,13 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { NOT_BLANK, SYSTEM_ID_PATTERN } from './patterns.js';
+
+export const SYSTEM_ROLES = ['system', 'archivist'] as const;
+export type SystemRole = (typeof SYSTEM_ROLES)[number];
+export const SYSTEM_AUTH_MODES = ['hmac', 'mtls', 'any'] as const;
+export type SystemAuthMode = (typeof SYSTEM_AUTH_MODES)[number];
+/** The package signature policy for what the system sends; `axis` follows the axis's DOCAXIS_SIGNATURE_POLICY. */
+export const SYSTEM_SIGNATURE_POLICIES = ['axis', 'required', 'if-present', 'report', 'off'] as const;
+export type SystemSignaturePolicy = (typeof SYSTEM_SIGNATURE_POLICIES)[number];
 
 /** A connected system (registrySystemUpsert, or an item of `systems` in a JSON import). */
 export class SystemInputDto {
@@ -18,4 +26,21 @@ export class SystemInputDto {
   @MinLength(16)
   @MaxLength(256)
   secret?: string;
+
+  /** system (acts for its agencies) or archivist (read-only); absent keeps the stored one (new: system). */
+  @IsOptional()
+  @IsIn(SYSTEM_ROLES, { message: 'role must be system or archivist, got "$value"' })
+  role?: SystemRole;
+
+  /** hmac, mtls or any; absent keeps the stored one (new: any). */
+  @IsOptional()
+  @IsIn(SYSTEM_AUTH_MODES, { message: 'auth must be hmac, mtls or any, got "$value"' })
+  auth?: SystemAuthMode;
+
+  /** axis, required, if-present, report or off; absent keeps the stored one (new: axis). */
+  @IsOptional()
+  @IsIn(SYSTEM_SIGNATURE_POLICIES, {
+    message: 'signaturePolicy must be axis, required, if-present, report or off, got "$value"',
+  })
+  signaturePolicy?: SystemSignaturePolicy;
 }

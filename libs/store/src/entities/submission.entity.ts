@@ -17,4 +17,10 @@ export class SubmissionEntity {
   /** TraceHeaders (OrganId, Timestamp) of the hops so far, kept beside the unchanged original bytes. */
   @Column({ type: 'jsonb' }) trace: { OrganId: string; Timestamp: string }[];
   @Column({ name: 'origin_axis', type: 'text', nullable: true }) originAxis: string | null;
+  /** Package signature verdict at acceptance: verified | unsigned | invalid | not-checked. */
+  @Column({ name: 'signature_verdict', type: 'text' }) signatureVerdict: string;
+  /** Why it is not verified (SIG_*, CERT_* code and message), and who signed when it is. */
+  @Column({ name: 'signature_code', type: 'text', nullable: true }) signatureCode: string | null;
+  @Column({ name: 'signature_message', type: 'text', nullable: true }) signatureMessage: string | null;
+  @Column({ type: 'jsonb', nullable: true }) signer: Record<string, unknown> | null;
 }
