@@ -27,6 +27,7 @@ import {
   type AxisState,
   type TopologyState,
 } from '#local-hub';
+import { verifyReceipt } from '#trust';
 import { buildStatus, parseEdxml, type EdxmlStatusCode } from '#edxml';
 
 const run = promisify(execFile);
@@ -184,7 +185,14 @@ export function describeTopology(driver: TopologyDriver): void {
 
     it('carries a document to another province and to a ministry byte-identical, with every hop listed', async () => {
       main = doc(301, [B, M], 'V/v phối hợp liên tỉnh và báo cáo Bộ Nội vụ');
-      mainDocId = (await client(A).sendEdoc(main.bytes, { from: A, messageType: 'edoc' })).docId;
+      const sent = await client(A).sendEdoc(main.bytes, { from: A, messageType: 'edoc' });
+      mainDocId = sent.docId;
+      // Every axis seals its own receipts: this one attests acceptance by A's provincial axis.
+      expect(verifyReceipt(sent.receipt!)).toMatchObject({
+        axis: AXIS_A,
+        docId: mainDocId,
+        sha256: sha256(main.bytes),
+      });
 
       const expectedHops: Record<string, string[]> = {
         [B]: [AXIS_A, NATIONAL, AXIS_B],

@@ -13,6 +13,7 @@ import { registerInRegistry, withBus } from './registry.bootstrap.js';
 import { repoRoot } from './repo-root.js';
 import { CONTROL_SIGNAL, serveControlRequests, type ControlRequest } from './topology.control.js';
 import { planTopology, readSeedAgencies, type AxisPlan } from './topology.plan.js';
+import { localSealEnv } from './hub.seal.js';
 import {
   findAxis,
   readTopologyState,
@@ -291,6 +292,8 @@ function axisEnv(env: NodeJS.ProcessEnv, a: Axis, seedFile: string, driver: Link
     [CONFIG_ENV.registrySeedFile]: seedFile,
     [CONFIG_ENV.axisRole]: a.plan.role,
     [CONFIG_ENV.axisOrganId]: a.plan.organId,
+    // Each axis seals its receipts with its own (development) seal, bound to its OrganId.
+    ...localSealEnv({ ...base, [CONFIG_ENV.axisOrganId]: a.plan.organId }, a.state.stateDir).env,
   };
   const parent = a.state.parent;
   if (parent) {
