@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DxError, isDxError } from '#contracts';
 import { parseEdxml, type EdxmlPackage } from '#edxml';
 import type { TrustStore } from '#pki';
-import { inspectSignature, verifyEnveloped } from '#xmldsig';
+import { verifyEnveloped } from '#xmldsig';
 import type { SignatureCheck, SignaturePolicy, SignerSummary } from './signature.policy.js';
 
 export interface PackageSignatureOptions {
@@ -77,18 +77,20 @@ export function checkPackageSignature(
 ): SignatureCheck {
   if (policy === 'off') return { verdict: 'not-checked' };
   try {
-    if (inspectSignature(body) === 'absent') {
+    return { verdict: 'verified', signer: verifyPackageSignature(body, pkg, opts) };
+  } catch (e) {
+    if (!isDxError(e)) throw e;
+    // verifyEnveloped says SIG_MISSING only when the package holds no Signature element at all.
+    if (e.code === 'SIG_MISSING') {
       if (policy === 'required') {
         throw new DxError(
           'SIG_MISSING',
           'this axis or system requires signed packages; the package has no Signature',
         );
       }
-      return { verdict: 'unsigned', code: 'SIG_MISSING', message: 'the package has no Signature' };
+      return { verdict: 'unsigned', code: e.code, message: 'the package has no Signature' };
     }
-    return { verdict: 'verified', signer: verifyPackageSignature(body, pkg, opts) };
-  } catch (e) {
-    if (policy !== 'report' || !isDxError(e)) throw e;
+    if (policy !== 'report') throw e;
     return { verdict: 'invalid', code: e.code, message: e.message };
   }
 }
