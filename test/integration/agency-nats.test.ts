@@ -4,17 +4,14 @@
 // cross between the NATS and the HTTP interfaces.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { agencySystemPermissions, createBusMicroservice, request, type NatsAuth } from '#bus';
-import { REQUESTS, agencyNatsSubject, type ConsumerKey, CONSUMERS } from '#contracts';
-import { DocaxisClient, DocaxisClientError, NatsAgencyClient } from '#sdk-client';
+import { agencySystemPermissions, createBusMicroservice, type NatsAuth } from '#bus';
+import { agencyNatsSubject, type ConsumerKey, CONSUMERS } from '#contracts';
+import { DocaxisClient, NatsAgencyClient } from '#sdk-client';
 import { runMigrations } from '#store';
 import { eventually } from '#local-hub';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { RouterAppModule } from '../../apps/router/src/router.module.js';
 import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -27,6 +24,8 @@ import {
   PERMISSION_DENIED,
 } from '../support/nats.js';
 import { documentBytes, nextDocumentId } from '../support/packages.js';
+import { failure } from '../support/failure.js';
+import { importRegistry, listenGateway, startRegistry } from '../support/auth-hub.js';
 
 const AXIS = '000.00.00.H41';
 const A = '000.00.71.H41'; // agency of system S (talks NATS)
@@ -36,16 +35,6 @@ const SYS_S = `nats-s-${run}`;
 const SYS_T = `nats-t-${run}`;
 const SECRET = { S: randomBytes(32).toString('base64url'), T: randomBytes(32).toString('base64url') };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function failure(p: Promise<unknown>): Promise<DocaxisClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DocaxisClientError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('agency systems over NATS, every service on its own NATS user', () => {
   let db: TestDatabase;
@@ -84,37 +73,17 @@ describe('agency systems over NATS, every service on its own NATS user', () => {
       agencyUser.S,
     );
 
-    registry = await asNatsUser(users.registry, async () => {
-      const app = await createBusMicroservice(
-        RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey: randomBytes(32).toString('hex') }),
-        { natsUrl: natsUrl(), name: 'agency-nats-registry' },
-        { logger: ['error'] },
-      );
-      await app.listen();
-      return app;
+    registry = await asNatsUser(users.registry, () => startRegistry(admin, db.url, 'agency-nats-registry'));
+    await importRegistry(admin, {
+      systems: [
+        { systemId: SYS_S, name: 'System S', secret: SECRET.S },
+        { systemId: SYS_T, name: 'System T', secret: SECRET.T },
+      ],
+      agencies: [
+        { organId: A, name: 'Agency A', systemId: SYS_S },
+        { organId: B, name: 'Agency B', systemId: SYS_T },
+      ],
     });
-    await eventually(
-      () => request(admin, REQUESTS.registryList.subject, { limit: 1 }, 1000).catch(() => null),
-      'the registry',
-    );
-    await request(
-      admin,
-      REQUESTS.registryImport.subject,
-      {
-        format: 'json',
-        content: JSON.stringify({
-          systems: [
-            { systemId: SYS_S, name: 'System S', secret: SECRET.S },
-            { systemId: SYS_T, name: 'System T', secret: SECRET.T },
-          ],
-          agencies: [
-            { organId: A, name: 'Agency A', systemId: SYS_S },
-            { organId: B, name: 'Agency B', systemId: SYS_T },
-          ],
-        }),
-      },
-      10_000,
-    );
     router = await asNatsUser(users.router, async () => {
       const app = await createBusMicroservice(
         RouterAppModule.forRoot({
@@ -139,21 +108,10 @@ describe('agency systems over NATS, every service on its own NATS user', () => {
       await app.listen();
       return app;
     });
-    gateway = await asNatsUser(users.gateway, async () => {
-      const app = await createGatewayApp(
-        {
-          databaseUrl: db.url,
-          natsUrl: natsUrl(),
-          maxPackageBytes: 8 * 1024 * 1024,
-          authWindowSeconds: 300,
-          axisOrganId: AXIS,
-        },
-        ['error'],
-      );
-      await app.listen(0, '127.0.0.1');
-      return app;
-    });
-    const base = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
+    let base: string;
+    ({ app: gateway, url: base } = await asNatsUser(users.gateway, () =>
+      listenGateway({ databaseUrl: db.url, maxPackageBytes: 8 * 1024 * 1024, axisOrganId: AXIS }),
+    ));
     tHttp = new DocaxisClient({ baseUrl: base, systemId: SYS_T, secret: SECRET.T });
     s = await NatsAgencyClient.connect({ servers: natsUrl(), ...agencyUser.S });
     t = await NatsAgencyClient.connect({ servers: natsUrl(), ...agencyUser.T });

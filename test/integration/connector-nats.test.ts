@@ -7,29 +7,21 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { DataSource } from 'typeorm';
-import { connectBus, createBusMicroservice, request } from '#bus';
+import { request } from '#bus';
 import { loadConfig, type DocaxisConfig } from '#config';
 import { REQUESTS } from '#contracts';
 import { buildStatus } from '#edxml';
 import { axisLinkSubject } from '#connector';
 import { LinkRelay, nationalLeafConfig, provinceLeafConfig } from '#local-hub';
-import { DocaxisClient, type SentItem, type TraceHop } from '#sdk-client';
+import { DocaxisClient } from '#sdk-client';
 import { freePort, startNatsServer, type RunningNatsServer } from '#stack';
-import { createDataSource, runMigrations } from '#store';
-import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
 import { AxisLinkAppModule, axisLinkAppOptions } from '../../apps/axis-link/src/axis-link-app.module.js';
 import { ConnectorAppModule, connectorAppOptions } from '../../apps/connector/src/connector-app.module.js';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
-import { RouterAppModule, routerAppOptions } from '../../apps/router/src/router.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { count, organIds, startAxisHub, twoAxisProbes, type AxisHub } from '../support/axis-hub.js';
+import { importRegistry } from '../support/auth-hub.js';
+import { createTestDatabase } from '../support/db.js';
 import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
 import { sleep, waitFor } from '../support/wait.js';
 
@@ -43,7 +35,6 @@ const A3 = '000.00.03.H41'; // registered at its province only, not under axis-H
 
 const secret = () => randomBytes(24).toString('hex');
 const SECRETS = { axisH14: secret(), ministry: secret(), qlvb: secret(), leaf: secret() };
-const FAST_RETRIES_MS = [200, 500, 1000];
 
 let statusSecond = 0;
 const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '15', description: string) =>
@@ -55,24 +46,14 @@ const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '1
     timestamp: new Date(Date.UTC(2026, 10, 23, 3, 0, ++statusSecond)),
   });
 
-interface Hub {
-  cfg: DocaxisConfig;
-  db: TestDatabase;
-  ds: DataSource;
-  nc: NatsConnection;
-  apps: INestMicroservice[];
-  gateway: NestExpressApplication;
-  url: string;
-}
-
 describe('two axes over a NATS leafnode: the NATS connector driver', () => {
   const masterKey = randomBytes(32).toString('hex');
   let stateDir: string;
   let natsNational: RunningNatsServer;
   let natsProvince: RunningNatsServer;
   let relay: LinkRelay;
-  let national: Hub;
-  let province: Hub;
+  let national: AxisHub;
+  let province: AxisHub;
   let qlvb: DocaxisClient;
   let ministry: DocaxisClient;
   let axisH14AtNational: DocaxisClient;
@@ -80,108 +61,22 @@ describe('two axes over a NATS leafnode: the NATS connector driver', () => {
   const env = (over: Record<string, string>): DocaxisConfig =>
     loadConfig({ DOCAXIS_MASTER_KEY: masterKey, ...over });
 
-  async function micro(cfg: DocaxisConfig, module: unknown, name: string): Promise<INestMicroservice> {
-    const app = await createBusMicroservice(
-      module,
-      { natsUrl: cfg.natsUrl, name, nakDelaysMs: FAST_RETRIES_MS },
-      { logger: ['error'] },
-    );
-    await app.listen();
-    return app;
-  }
-
-  async function startHub(over: Record<string, string>, name: string): Promise<Hub> {
+  /** The axis `over` describes, on a database of its own. */
+  async function startHub(over: Record<string, string>, name: string): Promise<AxisHub> {
     const db = await createTestDatabase(`connector_nats_${name}`);
-    await runMigrations(db.url);
-    const cfg = env({ ...over, DATABASE_URL: db.url });
-    const ds = createDataSource(db.url, 2);
-    await ds.initialize();
-    const apps = [
-      await micro(cfg, RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey }), `${name}-registry`),
-      await micro(
-        cfg,
-        RouterAppModule.forRoot({ ...routerAppOptions(cfg), sweepIntervalMs: 300 }),
-        `${name}-router`,
-      ),
-      await micro(cfg, ArchiveAppModule.forRoot({ databaseUrl: db.url }), `${name}-archive`),
-    ];
-    const gateway = await createGatewayApp(
-      {
-        databaseUrl: db.url,
-        natsUrl: cfg.natsUrl,
-        maxPackageBytes: cfg.maxPackageBytes,
-        authWindowSeconds: cfg.authWindowSeconds,
-        axisOrganId: cfg.axisOrganId,
-      },
-      ['error'],
-    );
-    await gateway.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
-    const nc = await connectBus(cfg.natsUrl, `${name}-test`);
-    return { cfg, db, ds, nc, apps, gateway, url };
+    return startAxisHub(env({ ...over, DATABASE_URL: db.url }), name, db, masterKey);
   }
 
-  async function stopHub(h: Hub | undefined): Promise<void> {
-    if (!h) return;
-    await h.gateway?.close();
-    for (const a of [...h.apps].reverse()) await a.close().catch(() => undefined);
-    await h.nc.close();
-    await h.ds.destroy();
-    await h.db.drop();
-  }
-
-  const importRegistry = (nc: NatsConnection, content: object) =>
-    request(
-      nc,
-      REQUESTS.registryImport.subject,
-      { format: 'json', content: JSON.stringify(content) },
-      10_000,
-    );
-
-  const count = async (ds: DataSource, sql: string, params: unknown[]): Promise<number> =>
-    Number((await ds.query(sql, params))[0].n);
-  const nationalSubmissions = (documentId: string) =>
-    count(
-      national.ds,
-      `SELECT count(*)::int AS n FROM submission WHERE document_id = $1 AND message_type = 'edoc'
-         AND document_key = $1`,
-      [documentId],
-    );
-  const nationalCopies = (documentId: string, recipient: string) =>
-    count(
-      national.ds,
-      `SELECT count(*)::int AS n FROM delivery d JOIN submission s ON s.doc_id = d.doc_id
-        WHERE s.document_id = $1 AND s.document_key = $1 AND d.recipient_organ_id = $2`,
-      [documentId, recipient],
-    );
-  const sentAt = (docId: string): Promise<SentItem> =>
-    waitFor(`${docId} in the sent list`, async () => {
-      const s = await qlvb.findSent(docId);
-      return s?.recipients.length ? s : null;
-    });
-  const recipientState = async (docId: string) =>
-    Object.fromEntries((await sentAt(docId)).recipients.map((r) => [r.to, r.status]));
-  const untilStates = (docId: string, want: Record<string, string>, ms = 30_000) =>
-    waitFor(
-      `${docId} to reach ${JSON.stringify(want)}`,
-      async () => {
-        const got = await recipientState(docId);
-        return Object.entries(want).every(([to, s]) => got[to] === s) ? got : null;
-      },
-      ms,
-    );
-  const sendFromA1 = async (to: string[]) => {
-    const documentId = nextDocumentId(A1);
-    const bytes = documentBytes(A1, to, documentId);
-    const { docId } = await qlvb.sendEdoc(bytes, { from: A1, messageType: 'edoc' });
-    return { documentId, bytes, docId };
-  };
-  const ministryInboxItem = (documentId: string) =>
-    waitFor(`${documentId} in the ministry's inbox`, async () => {
-      const page = await ministry.getReceivedEdocList({ messageType: 'edoc', limit: 1000 });
-      return page.items.find((i) => i.documentId === documentId);
-    });
-  const organIds = (trace: TraceHop[]) => trace.map((h) => h.OrganId);
+  const {
+    nationalSubmissions,
+    nationalCopies,
+    sentAt,
+    recipientState,
+    untilStates,
+    sendFrom,
+    ministryInboxItem,
+  } = twoAxisProbes(() => ({ national, sender: qlvb, ministry }));
+  const sendFromA1 = (to: string[]) => sendFrom(A1, to);
   const businessCode = async (docId: string) =>
     (await sentAt(docId)).recipients.find((x) => x.to === MINISTRY)?.businessStatus?.code;
 
@@ -219,7 +114,7 @@ describe('two axes over a NATS leafnode: the NATS connector driver', () => {
       'national',
     );
     national.apps.push(
-      await micro(national.cfg, AxisLinkAppModule.forRoot(axisLinkAppOptions(national.cfg)), 'national-link'),
+      await national.micro(AxisLinkAppModule.forRoot(axisLinkAppOptions(national.cfg)), 'link'),
     );
     await importRegistry(national.nc, {
       systems: [
@@ -254,14 +149,13 @@ describe('two axes over a NATS leafnode: the NATS connector driver', () => {
       ],
     });
     province.apps.push(
-      await micro(
-        province.cfg,
+      await province.micro(
         ConnectorAppModule.forRoot({
           ...connectorAppOptions(province.cfg),
           registrySyncEvery: 5,
           requestTimeoutMs: 5000,
         }),
-        'province-connector',
+        'connector',
       ),
     );
 
@@ -279,9 +173,9 @@ describe('two axes over a NATS leafnode: the NATS connector driver', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await stopHub(province);
+    await province?.stop();
     await relay?.cut();
-    await stopHub(national);
+    await national?.stop();
     await natsProvince?.stop();
     await natsNational?.stop();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });

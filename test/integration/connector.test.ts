@@ -10,23 +10,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { DataSource } from 'typeorm';
-import { connectBus, createBusMicroservice, request } from '#bus';
+import { request } from '#bus';
 import { loadConfig, type DocaxisConfig } from '#config';
 import { CONSUMERS, REQUESTS, type ConsumerKey } from '#contracts';
 import { buildStatus, parseEdxml, type EdxmlDocument } from '#edxml';
 import { REGISTRY_VERSION_KEY } from '#connector';
 import { LinkRelay } from '#local-hub';
-import { DocaxisClient, type SentItem, type TraceHop } from '#sdk-client';
+import { DocaxisClient } from '#sdk-client';
 import { startNatsServer, type RunningNatsServer } from '#stack';
-import { createDataSource, runMigrations } from '#store';
-import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
 import { ConnectorAppModule, connectorAppOptions } from '../../apps/connector/src/connector-app.module.js';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { RouterAppModule, routerAppOptions } from '../../apps/router/src/router.module.js';
+import { count, organIds, startAxisHub, twoAxisProbes, type AxisHub } from '../support/axis-hub.js';
+import { importRegistry } from '../support/auth-hub.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { cleanBus, natsUrl } from '../support/nats.js';
 import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
@@ -45,7 +40,6 @@ const NOBODY = '000.00.99.H41'; // registered nowhere
 
 const secret = () => randomBytes(24).toString('hex');
 const SECRETS = { axisH41: secret(), axisH14: secret(), ministry: secret(), qlvb: secret() };
-const FAST_RETRIES_MS = [200, 500, 1000];
 
 let statusSecond = 0;
 /** A status of the ministry about a document of A1 (distinct timestamps: each is a new status). */
@@ -58,24 +52,13 @@ const ministryStatus = (documentId: string, code: '01' | '03' | '05' | '06' | '1
     timestamp: new Date(Date.UTC(2026, 10, 23, 2, 0, ++statusSecond)),
   });
 
-interface Hub {
-  cfg: DocaxisConfig;
-  db: TestDatabase;
-  ds: DataSource;
-  nc: NatsConnection;
-  registry: INestMicroservice;
-  router: INestMicroservice;
-  archive: INestMicroservice;
-  gateway: NestExpressApplication;
-  url: string;
-}
-
 describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () => {
   const masterKey = randomBytes(32).toString('hex');
   let stateDir: string;
   let nats2: RunningNatsServer;
-  let national: Hub;
-  let province: Hub;
+  let national: AxisHub;
+  let province: AxisHub;
+  let provinceDb: TestDatabase;
   let connector: INestMicroservice | undefined;
   let relay: LinkRelay;
   // Clients: a document system of Nghệ An at its axis; the ministry's system and the axes' systems at national.
@@ -87,51 +70,10 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
   const env = (over: Record<string, string>): DocaxisConfig =>
     loadConfig({ DOCAXIS_MASTER_KEY: masterKey, ...over });
 
-  async function startHub(cfg: DocaxisConfig, name: string, db: TestDatabase, ds: DataSource): Promise<Hub> {
-    const micro = async (module: unknown, part: string) => {
-      const app = await createBusMicroservice(
-        module,
-        { natsUrl: cfg.natsUrl, name: `${name}-${part}`, nakDelaysMs: FAST_RETRIES_MS },
-        { logger: ['error'] },
-      );
-      await app.listen();
-      return app;
-    };
-    const registry = await micro(RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey }), 'registry');
-    const router = await micro(
-      RouterAppModule.forRoot({ ...routerAppOptions(cfg), sweepIntervalMs: 300 }),
-      'router',
-    );
-    const archive = await micro(ArchiveAppModule.forRoot({ databaseUrl: db.url }), 'archive');
-    const gateway = await createGatewayApp(
-      {
-        databaseUrl: cfg.databaseUrl,
-        natsUrl: cfg.natsUrl,
-        maxPackageBytes: cfg.maxPackageBytes,
-        authWindowSeconds: cfg.authWindowSeconds,
-        axisOrganId: cfg.axisOrganId,
-      },
-      ['error'],
-    );
-    await gateway.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
-    const nc = await connectBus(cfg.natsUrl, `${name}-test`);
-    return { cfg, db, ds, nc, registry, router, archive, gateway, url };
-  }
-
-  async function stopHub(h: Hub | undefined): Promise<void> {
-    if (!h) return;
-    await h.gateway?.close();
-    await Promise.allSettled([h.router.close(), h.archive.close(), h.registry.close()]);
-    await h.nc.close();
-    await h.ds.destroy();
-    await h.db.drop();
-  }
-
   const provinceCfg = (over: Record<string, string> = {}) =>
     env({
       NATS_URL: natsUrl(),
-      DATABASE_URL: province.db.url,
+      DATABASE_URL: provinceDb.url,
       DOCAXIS_AXIS_ROLE: 'provincial',
       DOCAXIS_AXIS_ORGAN_ID: NGHE_AN,
       DOCAXIS_PARENT_URL: relay.url,
@@ -143,70 +85,23 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
     });
 
   async function startConnector(cfg: DocaxisConfig): Promise<void> {
-    connector = await createBusMicroservice(
+    connector = await province.micro(
       ConnectorAppModule.forRoot({ ...connectorAppOptions(cfg), registrySyncEvery: 5 }),
-      { natsUrl: cfg.natsUrl, name: 'connector-test-connector', nakDelaysMs: FAST_RETRIES_MS },
-      { logger: ['error'] },
+      'connector',
+      cfg,
     );
-    await connector.listen();
   }
 
-  const importRegistry = (nc: NatsConnection, content: object) =>
-    request(
-      nc,
-      REQUESTS.registryImport.subject,
-      { format: 'json', content: JSON.stringify(content) },
-      10_000,
-    );
-
-  const count = async (ds: DataSource, sql: string, params: unknown[]): Promise<number> =>
-    Number((await ds.query(sql, params))[0].n);
-  /** Packages of one DocumentId the national axis accepted (edoc: one per document, revocations aside). */
-  const nationalSubmissions = (documentId: string) =>
-    count(
-      national.ds,
-      `SELECT count(*)::int AS n FROM submission WHERE document_id = $1 AND message_type = 'edoc'
-         AND document_key = $1`,
-      [documentId],
-    );
-  /** Copies of one document delivered to an agency at the national axis. */
-  const nationalCopies = (documentId: string, recipient: string) =>
-    count(
-      national.ds,
-      `SELECT count(*)::int AS n FROM delivery d JOIN submission s ON s.doc_id = d.doc_id
-        WHERE s.document_id = $1 AND s.document_key = $1 AND d.recipient_organ_id = $2`,
-      [documentId, recipient],
-    );
-
-  const sentAt = async (docId: string): Promise<SentItem> =>
-    waitFor(`${docId} in the sent list`, async () => {
-      const s = await qlvb.findSent(docId);
-      return s?.recipients.length ? s : null;
-    });
-  const recipientState = async (docId: string) =>
-    Object.fromEntries((await sentAt(docId)).recipients.map((r) => [r.to, r.status]));
-  const untilStates = (docId: string, want: Record<string, string>, ms = 30_000) =>
-    waitFor(
-      `${docId} to reach ${JSON.stringify(want)}`,
-      async () => {
-        const got = await recipientState(docId);
-        return Object.entries(want).every(([to, s]) => got[to] === s) ? got : null;
-      },
-      ms,
-    );
-  const sendFrom = async (from: string, to: string[]) => {
-    const documentId = nextDocumentId(from);
-    const bytes = documentBytes(from, to, documentId);
-    const { docId } = await qlvb.sendEdoc(bytes, { from, messageType: 'edoc' });
-    return { documentId, bytes, docId };
-  };
+  const {
+    nationalSubmissions,
+    nationalCopies,
+    sentAt,
+    recipientState,
+    untilStates,
+    sendFrom,
+    ministryInboxItem,
+  } = twoAxisProbes(() => ({ national, sender: qlvb, ministry }));
   const sendFromA1 = (to: string[]) => sendFrom(A1, to);
-  const ministryInboxItem = (documentId: string, messageType: 'edoc' | 'status' = 'edoc') =>
-    waitFor(`${documentId} in the ministry's inbox`, async () => {
-      const page = await ministry.getReceivedEdocList({ messageType, limit: 1000 });
-      return page.items.find((i) => i.documentId === documentId);
-    });
-  const organIds = (trace: TraceHop[]) => trace.map((h) => h.OrganId);
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'docaxis-connector-test-'));
@@ -218,13 +113,8 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
     await provincialBus.nc.close();
 
     const nationalDb = await createTestDatabase('connector_national');
-    const provinceDb = await createTestDatabase('connector_province');
-    for (const db of [nationalDb, provinceDb]) await runMigrations(db.url);
-    const nationalDs = createDataSource(nationalDb.url, 2);
-    const provinceDs = createDataSource(provinceDb.url, 2);
-    await Promise.all([nationalDs.initialize(), provinceDs.initialize()]);
-
-    national = await startHub(
+    provinceDb = await createTestDatabase('connector_province');
+    national = await startAxisHub(
       env({
         NATS_URL: nats2.url,
         DATABASE_URL: nationalDb.url,
@@ -233,7 +123,7 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
       }),
       'national',
       nationalDb,
-      nationalDs,
+      masterKey,
     );
     await importRegistry(national.nc, {
       systems: [
@@ -256,8 +146,7 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
       port: (national.gateway.getHttpServer().address() as AddressInfo).port,
     });
     await relay.open();
-    province = { db: provinceDb, ds: provinceDs } as Hub;
-    province = await startHub(provinceCfg(), 'province', provinceDb, provinceDs);
+    province = await startAxisHub(provinceCfg(), 'province', provinceDb, masterKey);
     await importRegistry(province.nc, {
       systems: [{ systemId: 'qlvb-h41', name: 'QLVB Nghệ An', secret: SECRETS.qlvb }],
       agencies: [
@@ -289,8 +178,8 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
   afterAll(async () => {
     await connector?.close();
     await relay?.cut();
-    await stopHub(province);
-    await stopHub(national);
+    await province?.stop();
+    await national?.stop();
     await nats2?.stop();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   }, 60_000);
@@ -552,12 +441,11 @@ describe('two axes: provincial connector (SDK-HTTP) to a national docaxis', () =
     connector = undefined;
     await province.router.close();
     const shortLived = provinceCfg({ DOCAXIS_PACKAGE_LIFETIME_SECONDS: '2' });
-    province.router = await createBusMicroservice(
+    province.router = await province.micro(
       RouterAppModule.forRoot({ ...routerAppOptions(shortLived), sweepIntervalMs: 300 }),
-      { natsUrl: shortLived.natsUrl, name: 'province-router-2', nakDelaysMs: FAST_RETRIES_MS },
-      { logger: ['error'] },
+      'router-2',
+      shortLived,
     );
-    await province.router.listen();
     await startConnector(shortLived);
 
     await relay.cut();

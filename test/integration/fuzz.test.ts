@@ -4,21 +4,11 @@
 // Run the integration project --runInBand (the registry's request subjects are shared by every file).
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import fc from 'fast-check';
-import { connectBus, createBusMicroservice, ensureTopology, request } from '#bus';
-import { REQUESTS, signedHeaders } from '#contracts';
+import { signedHeaders } from '#contracts';
 import { SDK_PATHS } from '#sdk-client';
-import { runMigrations } from '#store';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { natsUrl } from '../support/nats.js';
 import { readSample } from '../support/samples.js';
+import { startAuthHub, type AuthHub } from '../support/auth-hub.js';
 
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 const run = randomBytes(3).toString('hex');
@@ -27,18 +17,6 @@ const SECRET = `secret-fuzz-${randomBytes(12).toString('hex')}`;
 const K19 = '000.00.00.K19'; // the sample's sender, an agency of SYS
 const H19 = '000.00.50.H19';
 const EDOC = readSample('edoc_new.edxml');
-
-async function untilAnswered<T>(call: () => Promise<T>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await call();
-    } catch (e) {
-      if (Date.now() > end || (e as { code?: string }).code !== 'UNAVAILABLE') throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** Printable ASCII without control characters: what fetch lets through as a header value. */
 const headerValue = fc.string({
@@ -140,55 +118,19 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record({
 });
 
 describe('gateway fuzzing (signed random requests)', () => {
-  let db: TestDatabase;
-  let registry: INestMicroservice;
-  let gateway: NestExpressApplication;
-  let nc: NatsConnection;
+  let hub: AuthHub;
   let base: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('fuzz');
-    await runMigrations(db.url);
-    nc = await connectBus(natsUrl(), 'fuzz-test');
-    await ensureTopology(await jetstreamManager(nc));
-    registry = await createBusMicroservice(
-      RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey: randomBytes(32).toString('hex') }),
-      { natsUrl: natsUrl(), name: 'fuzz-test-registry' },
-      { logger: ['error'] },
-    );
-    await registry.listen();
-    await untilAnswered(() => request(nc, REQUESTS.registryList.subject, { limit: 1 }, 1000));
-    await request(
-      nc,
-      REQUESTS.registryImport.subject,
-      {
-        format: 'json',
-        content: JSON.stringify({
-          systems: [{ systemId: SYS, name: 'Fuzz system', secret: SECRET }],
-          agencies: [{ organId: K19, name: 'Sender agency', systemId: SYS }],
-        }),
-      },
-      10_000,
-    );
-    gateway = await createGatewayApp(
-      {
-        databaseUrl: db.url,
-        natsUrl: natsUrl(),
-        maxPackageBytes: 64 * 1024,
-        authWindowSeconds: 300,
-        axisOrganId: '000.00.00.H41',
-      },
-      false,
-    );
-    await gateway.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
+    hub = await startAuthHub('fuzz', {
+      systems: [{ systemId: SYS, name: 'Fuzz system', secret: SECRET }],
+      agencies: [{ organId: K19, name: 'Sender agency', systemId: SYS }],
+    });
+    base = await hub.gateway(undefined, { maxPackageBytes: 64 * 1024 }, false);
   }, 90_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await registry?.close();
-    await nc?.drain().catch(() => undefined);
-    await db?.drop();
+    await hub?.close();
   }, 30_000);
 
   it('never answers 5xx, and answers SDK JSON on every SDK path', async () => {

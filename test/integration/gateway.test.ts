@@ -7,25 +7,19 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { NonceStore } from '#auth';
-import { connectBus, createBusMicroservice, ensureTopology, request } from '#bus';
-import { decodeTrace, HEADERS, REQUESTS, STREAMS, packageAcceptedSubject, signedHeaders } from '#contracts';
+import { decodeTrace, HEADERS, STREAMS, packageAcceptedSubject, signedHeaders } from '#contracts';
 import { buildStatus, parseEdxml, type EdxmlDocument } from '#edxml';
-import { DocaxisClient, DocaxisClientError, SDK_PATHS, type SdkAnswer } from '#sdk-client';
-import { createDataSource, runMigrations } from '#store';
-import { createGatewayApp, OPENAPI_JSON_PATH } from '../../apps/gateway/src/gateway.app.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { natsUrl } from '../support/nats.js';
+import { DocaxisClient, SDK_PATHS, type SdkAnswer } from '#sdk-client';
+import { OPENAPI_JSON_PATH } from '../../apps/gateway/src/gateway.app.js';
 import { badBase64, deeplyNested, hugeSubject, invalidUtf8, manyRecipients } from '../support/hostile.js';
 import { documentBytes, nextDocumentId } from '../support/packages.js';
+import { failure } from '../support/failure.js';
+import { importRegistry, listenGateway, startAuthHub, type AuthHub } from '../support/auth-hub.js';
 
 // scripts/dx-curl.sh, the reference signer, needs curl and openssl (sha256sum is coreutils).
 const HAVE_CURL_TOOLS = ['curl', 'openssl'].every((tool) => {
@@ -76,23 +70,9 @@ interface StreamMsg {
   data: Uint8Array;
 }
 
-async function untilAnswered<T>(call: () => Promise<T>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await call();
-    } catch (e) {
-      if (Date.now() > end || (e as { code?: string }).code !== 'UNAVAILABLE') throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe('gateway (SDK HTTP API)', () => {
-  let db: TestDatabase;
-  let registry: INestMicroservice;
+  let hub: AuthHub;
   let gateway: NestExpressApplication;
-  let nc: NatsConnection;
   let jsm: JetStreamManager;
   let ds: DataSource;
   let base: string;
@@ -128,16 +108,6 @@ describe('gateway (SDK HTTP API)', () => {
   const submissionCount = async (): Promise<number> =>
     Number((await ds.query(`SELECT count(*)::int AS n FROM submission`))[0].n);
 
-  async function failure(p: Promise<unknown>): Promise<DocaxisClientError> {
-    try {
-      await p;
-    } catch (e) {
-      if (e instanceof DocaxisClientError) return e;
-      throw e;
-    }
-    throw new Error('expected the call to fail');
-  }
-
   /** What the router and the archive write for a package: one delivery per recipient and the archived bytes. */
   async function deliverAndArchive(
     id: string,
@@ -164,58 +134,32 @@ describe('gateway (SDK HTTP API)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('gateway');
-    await runMigrations(db.url);
-    ds = createDataSource(db.url, 2);
-    await ds.initialize();
-
-    nc = await connectBus(natsUrl(), 'gateway-test');
-    jsm = await jetstreamManager(nc);
-    await ensureTopology(jsm);
-
-    registry = await createBusMicroservice(
-      RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey: randomBytes(32).toString('hex') }),
-      { natsUrl: natsUrl(), name: 'gateway-test-registry' },
-      { logger: ['error'] },
-    );
-    await registry.listen();
-    // listen() returns before the NATS server has registered the registry's subscriptions.
-    await untilAnswered(() => request(nc, REQUESTS.registryList.subject, { limit: 1 }, 1000));
-    await request(
-      nc,
-      REQUESTS.registryImport.subject,
+    hub = await startAuthHub(
+      'gateway',
       {
-        format: 'json',
-        content: JSON.stringify({
-          systems: [
-            { systemId: SYS_A, name: 'System A', secret: SECRET.A },
-            { systemId: SYS_B, name: 'System B', secret: SECRET.B },
-            { systemId: SYS_C, name: 'System C', secret: SECRET.C },
-          ],
-          agencies: [
-            { organId: K19, name: 'Sender agency', systemId: SYS_A },
-            { organId: K19_2, name: 'Second agency of A', systemId: SYS_A },
-            { organId: H19, name: 'Receiving agency', systemId: SYS_B },
-            { organId: H41, name: 'Status sender', systemId: SYS_B },
-            { organId: H14, name: 'Unrelated agency', systemId: SYS_C },
-          ],
-        }),
+        systems: [
+          { systemId: SYS_A, name: 'System A', secret: SECRET.A },
+          { systemId: SYS_B, name: 'System B', secret: SECRET.B },
+          { systemId: SYS_C, name: 'System C', secret: SECRET.C },
+        ],
+        agencies: [
+          { organId: K19, name: 'Sender agency', systemId: SYS_A },
+          { organId: K19_2, name: 'Second agency of A', systemId: SYS_A },
+          { organId: H19, name: 'Receiving agency', systemId: SYS_B },
+          { organId: H41, name: 'Status sender', systemId: SYS_B },
+          { organId: H14, name: 'Unrelated agency', systemId: SYS_C },
+        ],
       },
-      10_000,
+      AXIS,
     );
-
-    gateway = await createGatewayApp(
-      {
-        databaseUrl: db.url,
-        natsUrl: natsUrl(),
-        maxPackageBytes: MAX_PACKAGE_BYTES,
-        authWindowSeconds: 300,
-        axisOrganId: AXIS,
-      },
-      ['error'],
-    );
-    await gateway.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
+    ds = hub.ds;
+    jsm = await jetstreamManager(hub.nc);
+    // Its own gateway rather than hub.gateway(): some tests reach into the app (its NonceStore).
+    ({ app: gateway, url: base } = await listenGateway({
+      databaseUrl: hub.db.url,
+      maxPackageBytes: MAX_PACKAGE_BYTES,
+      axisOrganId: AXIS,
+    }));
     a = client(SYS_A, SECRET.A);
     b = client(SYS_B, SECRET.B);
     c = client(SYS_C, SECRET.C);
@@ -223,10 +167,7 @@ describe('gateway (SDK HTTP API)', () => {
 
   afterAll(async () => {
     await gateway?.close();
-    await registry?.close();
-    await nc?.drain().catch(() => undefined);
-    await ds?.destroy().catch(() => undefined);
-    await db?.drop();
+    await hub?.close();
   }, 30_000);
 
   describe('authentication', () => {
@@ -835,20 +776,16 @@ describe('gateway (SDK HTTP API)', () => {
       expect(all.items.map((x) => x.organId)).toEqual(expect.arrayContaining([K19, H19, H14]));
       expect((await a.getSynchronizeUnit({ sinceVersion: all.version })).items).toEqual([]);
 
-      await request(nc, REQUESTS.registryImport.subject, {
-        format: 'json',
-        content: JSON.stringify([{ organId: H14, name: 'Unrelated agency', systemId: SYS_C, deleted: true }]),
-      });
+      await importRegistry(hub.nc, [
+        { organId: H14, name: 'Unrelated agency', systemId: SYS_C, deleted: true },
+      ]);
       const changed = await a.getSynchronizeUnit({ sinceVersion: all.version });
       expect(changed.items.map((x) => [x.organId, x.deleted])).toEqual([[H14, true]]);
       expect(changed.version).toBeGreaterThan(all.version);
 
-      await request(nc, REQUESTS.registryImport.subject, {
-        format: 'json',
-        content: JSON.stringify([
-          { organId: H14, name: 'Unrelated agency', systemId: SYS_C, deleted: false },
-        ]),
-      });
+      await importRegistry(hub.nc, [
+        { organId: H14, name: 'Unrelated agency', systemId: SYS_C, deleted: false },
+      ]);
     });
 
     it('refuses unknown JSON fields with BAD_REQUEST naming them', async () => {

@@ -3,10 +3,11 @@
 // registry's per-system `auth` (hmac | mtls | any) decides which of the two a system may use.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { DocaxisClient, DocaxisClientError, SDK_PATHS, type ClientTlsOptions } from '#sdk-client';
+import { DocaxisClient, SDK_PATHS, type ClientTlsOptions } from '#sdk-client';
 import { startAuthHub, type AuthHub } from '../support/auth-hub.js';
 import { documentBytes, nextDocumentId } from '../support/packages.js';
 import { createTestCa, type TestCa, type TestCert } from '../support/test-pki.js';
+import { failure } from '../support/failure.js';
 
 const run = randomBytes(3).toString('hex');
 const SYS = { any: `mt-any-${run}`, mtls: `mt-mtls-${run}`, hmac: `mt-hmac-${run}` };
@@ -17,16 +18,6 @@ const SECRET = {
 };
 const AGENCY = { any: '000.00.00.K19', mtls: '000.00.00.K20', hmac: '000.00.00.K21' };
 const RECIPIENT = '000.00.50.H19';
-
-async function failure(p: Promise<unknown>): Promise<DocaxisClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DocaxisClientError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('gateway mTLS', () => {
   let hub: AuthHub;

@@ -6,17 +6,9 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { connectBus, createBusMicroservice, ensureTopology, request } from '#bus';
-import { REQUESTS } from '#contracts';
-import { DocaxisClient, DocaxisClientError } from '#sdk-client';
-import { createDataSource, runMigrations } from '#store';
+import { DocaxisClient } from '#sdk-client';
 import { TrustStore } from '#pki';
 import {
   decodeReceipt,
@@ -26,11 +18,9 @@ import {
   verifyReceipt,
   type DevSealFiles,
 } from '#trust';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { natsUrl } from '../support/nats.js';
 import { documentBytes, nextDocumentId } from '../support/packages.js';
+import { failure } from '../support/failure.js';
+import { startAuthHub, type AuthHub } from '../support/auth-hub.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -60,16 +50,6 @@ async function untilAnswered<T>(call: () => Promise<T>, ms = 15_000): Promise<T>
   }
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DocaxisClientError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
-
 function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
@@ -89,11 +69,9 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe('receipts (hub seal)', () => {
-  let db: TestDatabase;
-  let registry: INestMicroservice;
-  let gateway: NestExpressApplication;
-  let unsealed: NestExpressApplication;
-  let nc: NatsConnection;
+  let hub: AuthHub;
+  let gateway: string; // base URL of the gateway with the seal
+  let unsealed: string; // ... and of one without
   let ds: DataSource;
   let seal: DevSealFiles;
   let root: X509Certificate;
@@ -106,10 +84,8 @@ describe('receipts (hub seal)', () => {
   let docId: string;
   let receipt: string;
 
-  const urlOf = (app: NestExpressApplication): string =>
-    `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const client = (app: NestExpressApplication, systemId: string) =>
-    new DocaxisClient({ baseUrl: urlOf(app), systemId, secret: SECRET[systemId] });
+  const client = (baseUrl: string, systemId: string) =>
+    new DocaxisClient({ baseUrl, systemId, secret: SECRET[systemId] });
   const trust = () => ({ trust: new TrustStore({ anchors: [root] }) });
 
   /** What the router and the archive write for a package. */
@@ -133,51 +109,22 @@ describe('receipts (hub seal)', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'dx-receipts-'));
     seal = ensureDevSeal(path.join(dir, 'seal'), AXIS);
     root = pemCertificates(readFileSync(seal.caFile, 'utf8'))[0];
-    db = await createTestDatabase('receipts');
-    await runMigrations(db.url);
-    ds = createDataSource(db.url, 2);
-    await ds.initialize();
-    nc = await connectBus(natsUrl(), 'receipts-test');
-    await ensureTopology(await jetstreamManager(nc));
-
-    registry = await createBusMicroservice(
-      RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey: randomBytes(32).toString('hex') }),
-      { natsUrl: natsUrl(), name: 'receipts-test-registry' },
-      { logger: ['error'] },
-    );
-    await registry.listen();
-    await untilAnswered(() => request(nc, REQUESTS.registryList.subject, { limit: 1 }, 1000));
-    await request(
-      nc,
-      REQUESTS.registryImport.subject,
+    hub = await startAuthHub(
+      'receipts',
       {
-        format: 'json',
-        content: JSON.stringify({
-          systems: [SYS_A, SYS_B, SYS_C, SYS_D].map((s) => ({ systemId: s, name: s, secret: SECRET[s] })),
-          agencies: [
-            { organId: K19, name: 'Sender', systemId: SYS_A },
-            { organId: H19, name: 'Recipient', systemId: SYS_B },
-            { organId: H20, name: 'Second recipient', systemId: SYS_D },
-            { organId: H14, name: 'Unrelated', systemId: SYS_C },
-          ],
-        }),
+        systems: [SYS_A, SYS_B, SYS_C, SYS_D].map((s) => ({ systemId: s, name: s, secret: SECRET[s] })),
+        agencies: [
+          { organId: K19, name: 'Sender', systemId: SYS_A },
+          { organId: H19, name: 'Recipient', systemId: SYS_B },
+          { organId: H20, name: 'Second recipient', systemId: SYS_D },
+          { organId: H14, name: 'Unrelated', systemId: SYS_C },
+        ],
       },
-      10_000,
+      AXIS,
     );
-
-    const options = {
-      databaseUrl: db.url,
-      natsUrl: natsUrl(),
-      maxPackageBytes: 1024 * 1024,
-      authWindowSeconds: 300,
-      axisOrganId: AXIS,
-    };
-    gateway = await createGatewayApp({ ...options, seal: loadSealFiles(seal.keyFile, seal.certFile) }, [
-      'error',
-    ]);
-    await gateway.listen(0, '127.0.0.1');
-    unsealed = await createGatewayApp(options, ['error']);
-    await unsealed.listen(0, '127.0.0.1');
+    ds = hub.ds;
+    gateway = await hub.gateway(undefined, { seal: loadSealFiles(seal.keyFile, seal.certFile) });
+    unsealed = await hub.gateway();
     a = client(gateway, SYS_A);
     b = client(gateway, SYS_B);
     c = client(gateway, SYS_C);
@@ -192,12 +139,7 @@ describe('receipts (hub seal)', () => {
   }, 90_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await unsealed?.close();
-    await registry?.close();
-    await nc?.drain().catch(() => undefined);
-    await ds?.destroy().catch(() => undefined);
-    await db?.drop();
+    await hub?.close();
   }, 30_000);
 
   it('answers a send with a receipt attesting the package, signed by a seal that chains to the root', async () => {

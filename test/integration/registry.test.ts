@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { connectBus, createBusMicroservice, request } from '#bus';
+import { connectBus, request } from '#bus';
 import { DxError, REQUESTS, sha256Hex, signRequest, stringToSign, type RequestMap } from '#contracts';
 import { RegistryRepository, RegistryService, SecretBox, seedRegistryIfEmpty } from '#registry';
 import { createDataSource, RegistrySystemEntity, runMigrations } from '#store';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { natsUrl } from '../support/nats.js';
+import { failure } from '../support/failure.js';
+import { startRegistry } from '../support/auth-hub.js';
 
 // Request/reply subjects are served by a queue group shared by every process on the NATS server: run this
 // file with --runInBand when other files serve registry subjects (bus.test.ts has a probe on resolve).
@@ -24,15 +25,7 @@ const S = {
   principal: REQUESTS.registryPrincipal.subject,
 } as const;
 
-async function refusal(p: Promise<unknown>): Promise<DxError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DxError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to be refused');
-}
+const refusal = (p: Promise<unknown>): Promise<DxError> => failure(p, DxError);
 
 describe('registry service over NATS', () => {
   let db: TestDatabase;
@@ -50,13 +43,8 @@ describe('registry service over NATS', () => {
   beforeAll(async () => {
     db = await createTestDatabase('registry');
     await runMigrations(db.url);
-    app = await createBusMicroservice(
-      RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey }),
-      { natsUrl: natsUrl(), name: 'registry-test' },
-      { logger: ['error'] },
-    );
-    await app.listen();
     nc = await connectBus(natsUrl(), 'registry-test-client');
+    app = await startRegistry(nc, db.url, 'registry-test', masterKey);
     ds = createDataSource(db.url, 2);
     await ds.initialize();
   }, 60_000);

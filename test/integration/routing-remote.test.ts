@@ -3,31 +3,24 @@
 // what never goes back up (packages the connector brought down), statuses and revocations across axes, and the
 // lifetime sweep. No connector runs here, so outbound rows stay outbound. Run the integration project --runInBand.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { INestMicroservice } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import {
-  CONSUMERS,
   HEADERS,
-  REQUESTS,
   STREAMS,
   decodeHeaderValue,
-  type ConsumerKey,
   type MessageType,
   decodeTrace,
   type TraceHop,
 } from '#contracts';
-import { createBusMicroservice, publishAcceptedPackage, request, type AcceptedPackageMeta } from '#bus';
+import { publishAcceptedPackage, type AcceptedPackageMeta } from '#bus';
 import { buildStatus } from '#edxml';
 import { DeliveryExpiryService, RoutingService } from '#routing';
-import { createDataSource, runMigrations, SubmissionEntity } from '#store';
-import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
-import { RouterAppModule } from '../../apps/router/src/router.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { cleanBus, natsUrl } from '../support/nats.js';
+import { SubmissionEntity } from '#store';
+import { startRouterBench, type RouterBench } from '../support/router-bench.js';
+import { waitFor as waitUntil } from '../support/wait.js';
 import { documentBytes, nextDocumentId, revocationBytes } from '../support/packages.js';
 
 const AXIS = '000.00.00.H41'; // this (provincial) axis
@@ -40,15 +33,9 @@ const B1 = '000.00.01.H14'; // on the Cao Bằng axis
 const NOBODY = '000.00.99.Z99';
 const LIFETIME_S = 3600;
 
-async function waitFor<T>(probe: () => Promise<T | false | null | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `probe` until it returns a value (the router, archive and registry work asynchronously). */
+const waitFor = <T>(probe: () => Promise<T | false | null | undefined>, ms = 20_000): Promise<T> =>
+  waitUntil('the router', probe, ms);
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const day = '2026/11/23';
@@ -63,14 +50,11 @@ interface DeliveryRow {
 }
 
 describe('provincial router: recipients on other axes', () => {
-  let db: TestDatabase;
+  let bench: RouterBench;
   let ds: DataSource;
-  let nc: NatsConnection;
   let js: JetStreamClient;
   let jsm: JetStreamManager;
-  let registry: INestMicroservice;
   let router: INestMicroservice;
-  let archive: INestMicroservice;
 
   const hop = (organId: string): TraceHop => ({ OrganId: organId, Timestamp: `${day} 09:00:00` });
 
@@ -150,20 +134,9 @@ describe('provincial router: recipients on other axes', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase('routing_remote');
-    await runMigrations(db.url);
-    ds = createDataSource(db.url, 2);
-    await ds.initialize();
-    ({ nc, js, jsm } = await cleanBus('routing-remote-test', Object.keys(CONSUMERS) as ConsumerKey[]));
-    registry = await createBusMicroservice(
-      RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey: randomBytes(32).toString('hex') }),
-      { natsUrl: natsUrl(), name: 'routing-remote-registry' },
-      { logger: ['error'] },
-    );
-    await registry.listen();
-    await request(nc, REQUESTS.registryImport.subject, {
-      format: 'json',
-      content: JSON.stringify({
+    bench = await startRouterBench(
+      'routing-remote',
+      {
         agencies: [
           { organId: A1, name: 'Sở A', axisOrganId: AXIS },
           { organId: A2, name: 'Sở B', axisOrganId: AXIS },
@@ -172,37 +145,21 @@ describe('provincial router: recipients on other axes', () => {
           { organId: MINISTRY, name: 'Bộ Nội vụ', axisOrganId: NATIONAL },
           { organId: B1, name: 'Sở Cao Bằng', axisOrganId: '000.00.00.H14' },
         ],
-      }),
-    });
-    router = await createBusMicroservice(
-      RouterAppModule.forRoot({
-        natsUrl: natsUrl(),
-        databaseUrl: db.url,
+      },
+      {
         axisRole: 'provincial',
         axisOrganId: AXIS,
         packageLifetimeSeconds: LIFETIME_S,
         // The sweep is driven by the test below (sweep(now)), not by the clock.
         sweepIntervalMs: 3_600_000,
-      }),
-      { natsUrl: natsUrl(), name: 'routing-remote-router', nakDelaysMs: [300, 600, 1000] },
-      { logger: ['error'] },
+      },
+      [300, 600, 1000],
     );
-    await router.listen();
-    archive = await createBusMicroservice(
-      ArchiveAppModule.forRoot({ databaseUrl: db.url }),
-      { natsUrl: natsUrl(), name: 'routing-remote-archive' },
-      { logger: ['error'] },
-    );
-    await archive.listen();
+    ({ ds, js, jsm, router } = bench);
   });
 
   afterAll(async () => {
-    await router?.close();
-    await archive?.close();
-    await registry?.close();
-    await nc?.close();
-    await ds?.destroy();
-    await db?.drop();
+    await bench?.close();
   });
 
   let sent: { meta: AcceptedPackageMeta; bytes: Buffer };

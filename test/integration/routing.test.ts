@@ -2,28 +2,17 @@
 // packages are published as the gateway would publish them, and the outcome is read back from the database.
 // Uses the durable consumers of proto/ on the shared test NATS server: run the integration project --runInBand.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
 import { type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { CONSUMERS, HEADERS, REQUESTS, STREAMS, type MessageType, type ConsumerKey } from '#contracts';
-import {
-  createBusMicroservice,
-  listDeadLetters,
-  publishAcceptedPackage,
-  request,
-  type AcceptedPackageMeta,
-} from '#bus';
-import { createDataSource, runMigrations, SubmissionEntity } from '#store';
+import { CONSUMERS, HEADERS, STREAMS, type MessageType } from '#contracts';
+import { listDeadLetters, publishAcceptedPackage, type AcceptedPackageMeta } from '#bus';
+import { SubmissionEntity } from '#store';
 import { buildEdxml, buildStatus, Organization, parseEdxml, type EdxmlDocument } from '#edxml';
 import { NO_RECIPIENT } from '#routing';
-import { RouterAppModule } from '../../apps/router/src/router.module.js';
-import { ArchiveAppModule } from '../../apps/archive/src/archive.module.js';
-import { RegistryAppModule } from '../../apps/registry/src/registry-app.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { cleanBus, natsUrl } from '../support/nats.js';
+import { startRouterBench, type RouterBench } from '../support/router-bench.js';
+import { waitFor as waitUntil } from '../support/wait.js';
 import type { DataSource } from 'typeorm';
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
@@ -55,37 +44,17 @@ interface DeliveryRow {
   failure_reason: string | null;
 }
 
-async function waitFor<T>(probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `probe` until it returns a value (the router, archive and registry work asynchronously). */
+const waitFor = <T>(probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> =>
+  waitUntil('the router', probe, ms);
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('router (with the registry and the archive) over real JetStream and Postgres', () => {
-  let db: TestDatabase;
+  let bench: RouterBench;
   let ds: DataSource;
-  let nc: NatsConnection;
   let js: JetStreamClient;
   let jsm: JetStreamManager;
-  let registry: INestMicroservice | undefined;
-  let router: INestMicroservice;
-  let archive: INestMicroservice;
-  const masterKey = randomBytes(32).toString('hex');
-
-  const startRegistry = async () => {
-    registry = await createBusMicroservice(
-      RegistryAppModule.forRoot({ databaseUrl: db.url, masterKey }),
-      { natsUrl: natsUrl(), name: 'routing-test-registry' },
-      { logger: ['error'] },
-    );
-    await registry.listen();
-  };
 
   /** What the gateway does for an accepted package: the submission row, then the publish. */
   async function accept(
@@ -157,46 +126,18 @@ describe('router (with the registry and the archive) over real JetStream and Pos
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('routing');
-    await runMigrations(db.url);
-    ds = createDataSource(db.url, 2);
-    await ds.initialize();
-    ({ nc, js, jsm } = await cleanBus('routing-test', Object.keys(CONSUMERS) as ConsumerKey[]));
-    await startRegistry();
-    const imported = await request(nc, REQUESTS.registryImport.subject, {
-      format: 'json',
-      content: JSON.stringify({
-        agencies: AGENCIES.map((organId) => ({ organId, name: `Agency ${organId}` })),
-      }),
-    });
-    expect(imported.created).toBe(AGENCIES.length);
-    router = await createBusMicroservice(
-      RouterAppModule.forRoot({
-        natsUrl: natsUrl(),
-        databaseUrl: db.url,
-        axisRole: 'provincial',
-        axisOrganId: H41,
-        packageLifetimeSeconds: 24 * 3600,
-      }),
-      { natsUrl: natsUrl(), name: 'routing-test-router', nakDelaysMs: RETRY_DELAYS_MS },
-      { logger: ['error'] },
+    bench = await startRouterBench(
+      'routing',
+      { agencies: AGENCIES.map((organId) => ({ organId, name: `Agency ${organId}` })) },
+      { axisRole: 'provincial', axisOrganId: H41, packageLifetimeSeconds: 24 * 3600 },
+      RETRY_DELAYS_MS,
     );
-    await router.listen();
-    archive = await createBusMicroservice(
-      ArchiveAppModule.forRoot({ databaseUrl: db.url }),
-      { natsUrl: natsUrl(), name: 'routing-test-archive' },
-      { logger: ['error'] },
-    );
-    await archive.listen();
+    expect(bench.imported.created).toBe(AGENCIES.length);
+    ({ ds, js, jsm } = bench);
   });
 
   afterAll(async () => {
-    await router?.close();
-    await archive?.close();
-    await registry?.close();
-    await nc?.close();
-    await ds?.destroy();
-    await db?.drop();
+    await bench?.close();
   });
 
   // Shared by the tests below, in order: the sample document of K19 and G22's multi-recipient original.
@@ -473,8 +414,7 @@ describe('router (with the registry and the archive) over real JetStream and Pos
   });
 
   it('retries while the registry is unreachable instead of dropping or misrouting', async () => {
-    await registry!.close();
-    registry = undefined;
+    await bench.stopRegistry();
     const documentId = `${G22},2026/11/22,7/REGISTRY-DOWN`;
     const p = await accept(multiRecipientDocument(documentId, [H41]), {
       messageType: 'edoc',
@@ -485,7 +425,7 @@ describe('router (with the registry and the archive) over real JetStream and Pos
     await new Promise((r) => setTimeout(r, 1200));
     expect(await deliveries(p.meta.docId)).toEqual([]);
     expect((await listDeadLetters(jsm)).some((d) => d.headers[HEADERS.docId] === p.meta.docId)).toBe(false);
-    await startRegistry();
+    await bench.startRegistry();
     const rows = await routed(p.meta.docId);
     expect(rows).toEqual([expect.objectContaining({ recipient_organ_id: H41, state: 'pending' })]);
   });

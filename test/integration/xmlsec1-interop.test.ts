@@ -8,7 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { signEnveloped, verifyEnveloped } from '#xmldsig';
 import { readSample } from '../support/samples.js';
-import { makeOpensslPki, type OpensslPki, type OpensslSigner } from '../support/xmldsig.js';
+import { createTestCa, type TestCa, type TestCert } from '../support/test-pki.js';
+
+// RSA, as XML-DSig signers usually are; one name for every CA, so that only the signature tells them apart.
+const CA_NAME = 'Test-Root-CA';
 
 const C14N = {
   'exc-c14n': 'http://www.w3.org/2001/10/xml-exc-c14n#',
@@ -25,12 +28,12 @@ const ALG = {
   },
 } as const;
 
-let pki: OpensslPki;
-let signer: OpensslSigner;
+let pki: TestCa;
+let signer: TestCert;
 let n = 0;
 beforeAll(() => {
-  pki = makeOpensslPki();
-  signer = pki.issue('signer');
+  pki = createTestCa(CA_NAME, { keyAlgorithm: 'rsa' });
+  signer = pki.issue('signer', undefined, 'signing');
 });
 
 function xmlsec1(args: string[]): { status: number | null; output: string } {
@@ -89,7 +92,7 @@ describe('xmlsec1 signs, docaxis verifies', () => {
   for (const [sample, c14n, alg] of CASES) {
     it(`${sample}: ${c14n}, rsa-${alg}`, () => {
       const out = path.join(pki.dir, `xmlsec1-${++n}.xml`);
-      const keys = `${signer.keyFile},${signer.certFile},${pki.caCertFile}`;
+      const keys = `${signer.keyPath},${signer.certPath},${pki.certPath}`;
       const signed = xmlsec1([
         '--sign',
         '--privkey-pem',
@@ -108,7 +111,7 @@ describe('xmlsec1 signs, docaxis verifies', () => {
       const result = verifyEnveloped(xml, { allowSha1: alg === 'sha1' });
       expect(result.c14n).toBe(c14n);
       expect(result.signatureAlgorithm).toBe(`rsa-${alg}`);
-      expect(result.signer.fingerprint256).toBe(new X509Certificate(signer.certPem).fingerprint256);
+      expect(result.signer.fingerprint256).toBe(new X509Certificate(signer.cert).fingerprint256);
       expect(result.certificates).toHaveLength(2);
 
       expect(codeOf(() => verifyEnveloped(tamper(xml), { allowSha1: true }))).toBe('SIG_DIGEST_MISMATCH');
@@ -120,31 +123,31 @@ describe('docaxis signs, xmlsec1 verifies against the OpenSSL CA', () => {
   for (const [sample, c14n, alg] of CASES) {
     it(`${sample}: ${c14n}, rsa-${alg}`, () => {
       const signed = signEnveloped(readSample(sample), {
-        keyPem: signer.keyPem,
-        certPem: signer.certPem,
+        keyPem: signer.key,
+        certPem: signer.cert,
         c14n,
         signatureAlgorithm: `rsa-${alg}`,
       }).toString('utf8');
-      const ok = xmlsec1(['--verify', '--trusted-pem', pki.caCertFile, write(signed)]);
+      const ok = xmlsec1(['--verify', '--trusted-pem', pki.certPath, write(signed)]);
       expect(ok.output).toContain('OK');
       expect(ok.status).toBe(0);
 
-      const bad = xmlsec1(['--verify', '--trusted-pem', pki.caCertFile, write(tamper(signed))]);
+      const bad = xmlsec1(['--verify', '--trusted-pem', pki.certPath, write(tamper(signed))]);
       expect(bad.output).toContain('FAIL');
       expect(bad.status).not.toBe(0);
     });
   }
 
   it('a signature by a certificate the CA did not issue fails xmlsec1 (the trust check is real)', () => {
-    const strangers = makeOpensslPki();
-    const stranger = strangers.issue('stranger');
+    const strangers = createTestCa(CA_NAME, { keyAlgorithm: 'rsa' });
+    const stranger = strangers.issue('stranger', undefined, 'signing');
     const signed = signEnveloped(readSample('status.edxml'), {
-      keyPem: stranger.keyPem,
-      certPem: stranger.certPem,
+      keyPem: stranger.key,
+      certPem: stranger.cert,
     }).toString('utf8');
     const file = write(signed);
-    expect(xmlsec1(['--verify', '--trusted-pem', pki.caCertFile, file]).status).not.toBe(0);
-    expect(xmlsec1(['--verify', '--trusted-pem', strangers.caCertFile, file]).status).toBe(0);
+    expect(xmlsec1(['--verify', '--trusted-pem', pki.certPath, file]).status).not.toBe(0);
+    expect(xmlsec1(['--verify', '--trusted-pem', strangers.certPath, file]).status).toBe(0);
   });
 });
 
@@ -164,25 +167,25 @@ describe('docaxis sign (the CLI, as built)', () => {
       'sign',
       input,
       '--key',
-      signer.keyFile,
+      signer.keyPath,
       '--cert',
-      signer.certFile,
+      signer.certPath,
       '--chain',
-      pki.caCertFile,
+      pki.certPath,
     ]);
     expect(r.stderr).toContain('cli-input.signed.edxml');
     expect(r.status).toBe(0);
     const out = path.join(pki.dir, 'cli-input.signed.edxml');
-    expect(xmlsec1(['--verify', '--trusted-pem', pki.caCertFile, out]).status).toBe(0);
+    expect(xmlsec1(['--verify', '--trusted-pem', pki.certPath, out]).status).toBe(0);
     expect(verifyEnveloped(readFileSync(out)).certificates).toHaveLength(2);
 
     const piped = cli([
       'sign',
       input,
       '--key',
-      signer.keyFile,
+      signer.keyPath,
       '--cert',
-      signer.certFile,
+      signer.certPath,
       '--sha1',
       '-o',
       '-',
@@ -194,7 +197,7 @@ describe('docaxis sign (the CLI, as built)', () => {
   it('exits non-zero with the error code when the key does not match the certificate', () => {
     const input = path.join(pki.dir, 'cli-mismatch.edxml');
     writeFileSync(input, readSample('status.edxml'));
-    const r = cli(['sign', input, '--key', signer.keyFile, '--cert', pki.caCertFile, '-o', '-']);
+    const r = cli(['sign', input, '--key', signer.keyPath, '--cert', pki.certPath, '-o', '-']);
     expect(r.stderr).toContain('SIG_INVALID');
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');

@@ -10,13 +10,12 @@ import {
   PRINCIPAL_NAMES,
   connectBus,
   ensureTopology,
-  principalPermissions,
   renderNatsUsers,
   type NatsAuth,
   type NatsUserEntry,
   type PrincipalName,
 } from '#bus';
-import { eventually } from '#local-hub';
+import { eventually, natsUserEntries } from '#local-hub';
 import { reloadNatsServer } from '#stack';
 import { CONSUMERS, STREAMS, type ConsumerKey } from '#contracts';
 
@@ -87,12 +86,18 @@ export async function installNatsUsers(
  * test server, with a fresh password, and returns the credentials.
  */
 export async function installServiceUsers(): Promise<Record<PrincipalName, NatsAuth>> {
-  const auth = {} as Record<PrincipalName, NatsAuth>;
-  const entries: NatsUserEntry[] = [];
-  for (const name of PRINCIPAL_NAMES.filter((p) => p !== ADMIN_PRINCIPAL)) {
-    auth[name] = { user: name, pass: randomBytes(12).toString('hex') };
-    entries.push({ user: name, password: auth[name].pass, permissions: principalPermissions(name) });
-  }
+  const services = Object.fromEntries(
+    PRINCIPAL_NAMES.filter((p) => p !== ADMIN_PRINCIPAL).map((name) => [
+      name,
+      randomBytes(12).toString('hex'),
+    ]),
+  );
+  // The entries the hub itself writes (natsUserEntries), less the admin that has no password here.
+  const entries = natsUserEntries({ services, agencySystems: {} }).filter((e) => e.user !== ADMIN_PRINCIPAL);
+  const auth = Object.fromEntries(entries.map((e) => [e.user, { user: e.user, pass: e.password }])) as Record<
+    PrincipalName,
+    NatsAuth
+  >;
   await installNatsUsers('services', entries, auth.gateway);
   return auth;
 }

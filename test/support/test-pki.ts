@@ -1,5 +1,6 @@
-// Test certificates made with the real openssl binary: a CA, server and client certificates (the client's
-// subjectAltName URI names its system) and a CRL, for the gateway's HTTPS and mTLS tests.
+// Test certificates made with the real openssl binary, so that docaxis is tested against certificates it did not
+// make itself: a CA, server and client certificates (the client's subjectAltName URI names its system) and a CRL
+// for the gateway's HTTPS and mTLS tests, and document signers for the XML-DSig and xmlsec1 interop tests.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,13 +11,22 @@ export interface TestCert {
   cert: string;
   key: string;
   certPath: string;
+  keyPath: string;
 }
+
+/** TLS client or server (extendedKeyUsage), or a document signer (keyUsage digitalSignature, nonRepudiation). */
+export type TestCertUsage = 'clientAuth' | 'serverAuth' | 'signing';
+export type TestKeyAlgorithm = 'ec' | 'rsa';
 
 export interface TestCa {
   dir: string;
   cert: string;
-  /** Issues a certificate for `name`; `san` like "URI:urn:docaxis:system:sys-a" or "IP:127.0.0.1". */
-  issue(name: string, san?: string, usage?: 'clientAuth' | 'serverAuth'): TestCert;
+  certPath: string;
+  /**
+   * Issues a certificate for `name` (CN); `san` like "URI:urn:docaxis:system:sys-a" or "IP:127.0.0.1"; its key
+   * is of the CA's algorithm unless `keyAlgorithm` says otherwise.
+   */
+  issue(name: string, san?: string, usage?: TestCertUsage, keyAlgorithm?: TestKeyAlgorithm): TestCert;
   /** Revokes a certificate this CA issued and answers the CA's new CRL (PEM). */
   revoke(cert: TestCert): string;
   /** The CA's current CRL (PEM). */
@@ -28,8 +38,23 @@ const openssl = (cwd: string, args: string[]): void => {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 };
 
-/** A self-signed CA in a fresh temporary directory, with the database `openssl ca` needs for CRLs. */
-export function createTestCa(name: string): TestCa {
+const newKey = (algorithm: TestKeyAlgorithm): string[] =>
+  algorithm === 'rsa'
+    ? ['-newkey', 'rsa:2048', '-nodes']
+    : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+const USAGE_EXTENSIONS: Record<TestCertUsage, string[]> = {
+  clientAuth: ['extendedKeyUsage=clientAuth'],
+  serverAuth: ['extendedKeyUsage=serverAuth'],
+  signing: ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,nonRepudiation'],
+};
+
+/**
+ * A self-signed CA (`/CN=<name>`, EC P-256 keys unless `keyAlgorithm` is rsa) in a fresh temporary directory,
+ * with the database `openssl ca` needs for CRLs.
+ */
+export function createTestCa(name: string, opts: { keyAlgorithm?: TestKeyAlgorithm } = {}): TestCa {
+  const caAlgorithm = opts.keyAlgorithm ?? 'ec';
   const dir = mkdtempSync(path.join(tmpdir(), 'docaxis-pki-'));
   // A config of our own: the system's openssl.cnf would add its own extensions to every certificate.
   writeFileSync(
@@ -54,9 +79,8 @@ export function createTestCa(name: string): TestCa {
   );
   writeFileSync(path.join(dir, 'index.txt'), '');
   writeFileSync(path.join(dir, 'crlnumber'), '01\n');
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl(dir, [
-    'req', '-config', 'openssl.cnf', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt',
+    'req', '-config', 'openssl.cnf', '-x509', ...newKey(caAlgorithm), '-keyout', 'ca.key', '-out', 'ca.crt',
     '-subj', `/CN=${name}`, '-days', '2',
     '-addext', 'basicConstraints=critical,CA:TRUE',
     '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
@@ -68,13 +92,14 @@ export function createTestCa(name: string): TestCa {
   return {
     dir,
     cert: readFileSync(path.join(dir, 'ca.crt'), 'utf8'),
-    issue(certName, san, usage = 'clientAuth') {
+    certPath: path.join(dir, 'ca.crt'),
+    issue(certName, san, usage = 'clientAuth', keyAlgorithm = caAlgorithm) {
       const base = `${certName}-${randomBytes(3).toString('hex')}`;
       openssl(dir, [
-        'req', '-config', 'openssl.cnf', '-new', ...ec, '-keyout', `${base}.key`, '-out', `${base}.csr`,
-        '-subj', `/CN=${certName}`,
+        'req', '-config', 'openssl.cnf', '-new', ...newKey(keyAlgorithm), '-keyout', `${base}.key`,
+        '-out', `${base}.csr`, '-subj', `/CN=${certName}`,
         ...(san ? ['-addext', `subjectAltName=${san}`] : []),
-        '-addext', `extendedKeyUsage=${usage}`,
+        ...USAGE_EXTENSIONS[usage].flatMap((ext) => ['-addext', ext]),
       ]); // prettier-ignore
       openssl(dir, [
         'x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key',
@@ -85,6 +110,7 @@ export function createTestCa(name: string): TestCa {
         cert: readFileSync(path.join(dir, `${base}.crt`), 'utf8'),
         key: readFileSync(path.join(dir, `${base}.key`), 'utf8'),
         certPath: path.join(dir, `${base}.crt`),
+        keyPath: path.join(dir, `${base}.key`),
       };
     },
     revoke(cert) {

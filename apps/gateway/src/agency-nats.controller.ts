@@ -8,7 +8,6 @@ import {
 import {
   headers as natsHeaders,
   type Msg,
-  type MsgHdrs,
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
@@ -19,9 +18,8 @@ import {
   REQUESTS,
   encodeTrace,
   parseAgencyNatsSubject,
-  type ReplyEnvelope,
 } from '#contracts';
-import { NATS_CONNECTION, request } from '#bus';
+import { NATS_CONNECTION, okReply, request, requestObject, serveRequests, type RequestReply } from '#bus';
 import { InboxService, SubmissionService, type Caller } from '#exchange';
 import { SEND_HEADERS } from '#sdk-client';
 import { GetEdocDto } from './dto/get-edoc.dto.js';
@@ -29,8 +27,6 @@ import { ReceivedListDto } from './dto/received-list.dto.js';
 import { SendEdocHeadersDto } from './dto/send-edoc-headers.dto.js';
 import { UpdateStatusDto } from './dto/update-status.dto.js';
 import { validateDto } from './validation.js';
-
-type Reply = { data: Uint8Array; headers?: MsgHdrs };
 
 /**
  * Agency systems straight on NATS: answers dx.agency.<agency>.{send,inbox,get,ack} with the same exchange
@@ -50,13 +46,13 @@ export class AgencyNatsController implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.sub = this.nc.subscribe(AGENCY_NATS_WILDCARD, {
-      queue: 'docaxis.gateway.agency',
-      callback: (err, m) => {
-        if (err) return this.logger.error(`subscription ${AGENCY_NATS_WILDCARD}: ${err.message}`);
-        void this.answer(m);
-      },
-    });
+    this.sub = serveRequests(
+      this.nc,
+      AGENCY_NATS_WILDCARD,
+      'docaxis.gateway.agency',
+      (m) => this.handle(m),
+      this.logger,
+    );
     await this.nc.flush();
   }
 
@@ -64,26 +60,10 @@ export class AgencyNatsController implements OnApplicationBootstrap, OnApplicati
     this.sub?.unsubscribe();
   }
 
-  private async answer(m: Msg): Promise<void> {
-    try {
-      const reply = await this.handle(m);
-      m.respond(reply.data, reply.headers ? { headers: reply.headers } : undefined);
-    } catch (e) {
-      const error =
-        e instanceof DxError
-          ? { code: e.code, message: e.message }
-          : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-      if (!(e instanceof DxError)) this.logger.error(`${m.subject}: ${(e as Error)?.stack ?? String(e)}`);
-      const env: ReplyEnvelope<never> = { ok: false, error };
-      m.respond(JSON.stringify(env));
-    }
-  }
-
-  private async handle(m: Msg): Promise<Reply> {
+  private async handle(m: Msg): Promise<RequestReply> {
     const call = parseAgencyNatsSubject(m.subject);
     if (!call) throw new DxError('BAD_REQUEST', `${m.subject} is not an agency call`);
     const caller = await this.caller(call.organId);
-    const ok = (data: unknown): Reply => ({ data: Buffer.from(JSON.stringify({ ok: true, data })) });
     switch (call.op) {
       case 'send': {
         const h = m.headers;
@@ -95,15 +75,15 @@ export class AgencyNatsController implements OnApplicationBootstrap, OnApplicati
           messagetype: pick(SEND_HEADERS.messageType),
           hashFile: pick(SEND_HEADERS.hashFile),
         });
-        return ok(await this.submissions.submit({ ...caller, headers, body: Buffer.from(m.data) }));
+        return okReply(await this.submissions.submit({ ...caller, headers, body: Buffer.from(m.data) }));
       }
       case 'inbox': {
-        const q = validateDto(ReceivedListDto, json(m));
+        const q = validateDto(ReceivedListDto, requestObject(m.data));
         const page = await this.inbox.receivedList({ ...caller, ...q });
-        return ok({ items: page.items, ...(page.next ? { next: page.next } : {}) });
+        return okReply({ items: page.items, ...(page.next ? { next: page.next } : {}) });
       }
       case 'get': {
-        const q = validateDto(GetEdocDto, json(m));
+        const q = validateDto(GetEdocDto, requestObject(m.data));
         const got = await this.inbox.getEdoc({ ...caller, docId: q.docId, view: q.view });
         const h = natsHeaders();
         h.set(HEADERS.docId, got.docId);
@@ -113,8 +93,8 @@ export class AgencyNatsController implements OnApplicationBootstrap, OnApplicati
         return { data: got.content, headers: h };
       }
       case 'ack': {
-        const q = validateDto(UpdateStatusDto, json(m));
-        return ok({ items: await this.inbox.updateStatus({ ...caller, ...q }) });
+        const q = validateDto(UpdateStatusDto, requestObject(m.data));
+        return okReply({ items: await this.inbox.updateStatus({ ...caller, ...q }) });
       }
     }
   }
@@ -131,15 +111,4 @@ export class AgencyNatsController implements OnApplicationBootstrap, OnApplicati
     }
     return { systemId: agency.systemId, agencies: new Set([organId]) };
   }
-}
-
-function json(m: Msg): object {
-  if (!m.data.length) return {};
-  try {
-    const v: unknown = m.json();
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v;
-  } catch {
-    // answered below
-  }
-  throw new DxError('BAD_REQUEST', 'the request must be a JSON object');
 }

@@ -2,11 +2,12 @@ import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/mi
 import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Msg } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { CONSUMERS, REQUESTS, STREAMS, DxError, type ConsumerKey, type ReplyEnvelope } from '#contracts';
+import { CONSUMERS, REQUESTS, STREAMS, DxError, type ConsumerKey } from '#contracts';
 import { connectBus, mayDeclareTopology } from './bus.connection.js';
 import { ensureTopology } from './topology.js';
 import { headersToRecord, type BusMessage } from './bus.message.js';
 import { publishDeadLetter } from './dead-letters.js';
+import { okReply, serveRequests, type RequestReply } from './request.responder.js';
 
 export interface DocaxisTransportOptions {
   natsUrl: string;
@@ -147,46 +148,22 @@ export class DocaxisTransport extends Server implements CustomTransportStrategy 
   }
 
   private serveRequests(subject: string): void {
-    this.nc!.subscribe(subject, {
-      queue: `docaxis.${subject}`,
-      callback: (err, m) => {
-        if (err) return this.logger.error(`subscription ${subject}: ${err.message}`);
-        void this.answer(subject, m);
-      },
-    });
+    serveRequests(this.nc!, subject, `docaxis.${subject}`, (m) => this.answer(subject, m), this.logger);
   }
 
-  private async answer(subject: string, m: Msg): Promise<void> {
-    let reply: ReplyEnvelope<unknown>;
-    try {
-      const payload: unknown = m.data.length ? m.json() : {};
-      const msg: BusMessage = {
-        subject,
-        headers: headersToRecord(m.headers),
-        data: m.data,
-        deliveryCount: 1,
-        streamSequence: 0,
-      };
-      const handler = this.getHandlerByPattern(subject)!;
-      const result = await handler(payload, new BusContext([msg]));
-      const data: unknown = isObservable(result)
-        ? await lastValueFrom(result, { defaultValue: null })
-        : result;
-      reply = { ok: true, data };
-    } catch (e) {
-      reply = { ok: false, error: toReplyError(e) };
-      if (!(e instanceof DxError)) this.logger.error(`${subject}: ${(e as Error).stack ?? String(e)}`);
-    }
-    m.respond(JSON.stringify(reply));
+  private async answer(subject: string, m: Msg): Promise<RequestReply> {
+    const payload: unknown = m.data.length ? m.json() : {};
+    const msg: BusMessage = {
+      subject,
+      headers: headersToRecord(m.headers),
+      data: m.data,
+      deliveryCount: 1,
+      streamSequence: 0,
+    };
+    const handler = this.getHandlerByPattern(subject)!;
+    const result = await handler(payload, new BusContext([msg]));
+    return okReply(isObservable(result) ? await lastValueFrom(result, { defaultValue: null }) : result);
   }
-}
-
-function toReplyError(e: unknown): { code: string; message: string } {
-  if (e instanceof DxError) return { code: e.code, message: e.message };
-  // Nest wraps handler errors in RpcException-like objects; keep a stable code for anything unexpected.
-  const err = e as { code?: unknown; message?: unknown; error?: { code?: string; message?: string } };
-  if (err?.error?.code) return { code: err.error.code, message: err.error.message ?? '' };
-  return { code: 'INTERNAL', message: typeof err?.message === 'string' ? err.message : 'internal error' };
 }
 
 export function errorText(e: unknown): string {

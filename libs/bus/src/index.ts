@@ -2,6 +2,7 @@ export * from './bus.connection.js';
 export * from './nats-permissions.js';
 export * from './bus.message.js';
 export * from './bus.client.js';
+export * from './request.responder.js';
 export * from './topology.js';
 export * from './package.publisher.js';
 export * from './dead-letters.js';

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { requestObject } from '#bus';
 import { DxError, MESSAGE_TYPES, type MessageType } from '#contracts';
 
 /** dx.axis.<code>.inbox */
@@ -60,15 +61,7 @@ export class AxisLinkAgenciesDto {
 
 /** A JSON request body checked against its DTO; BAD_REQUEST naming the fields at fault. */
 export function parseLinkRequest<T extends object>(cls: new () => T, data: Uint8Array): T {
-  let plain: unknown;
-  try {
-    plain = JSON.parse(Buffer.from(data).toString('utf8'));
-  } catch {
-    throw new DxError('BAD_REQUEST', 'the request is not JSON');
-  }
-  if (!plain || typeof plain !== 'object')
-    throw new DxError('BAD_REQUEST', 'the request is not a JSON object');
-  const dto = plainToInstance(cls, plain);
+  const dto = plainToInstance(cls, requestObject(data));
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) {
     const text = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');

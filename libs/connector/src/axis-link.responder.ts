@@ -11,8 +11,8 @@ import {
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
-import { DxError, HEADERS, REQUESTS, encodeTrace, type ReplyEnvelope } from '#contracts';
-import { NATS_CONNECTION, request } from '#bus';
+import { DxError, HEADERS, REQUESTS, encodeTrace } from '#contracts';
+import { NATS_CONNECTION, okReply, request, serveRequests, type RequestReply } from '#bus';
 import { AgenciesService, InboxService, SubmissionService, type Caller } from '#exchange';
 import {
   AxisLinkAckDto,
@@ -47,13 +47,13 @@ export class AxisLinkResponder implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.sub = this.nc.subscribe(AXIS_LINK_WILDCARD, {
-      queue: 'docaxis.axis-link',
-      callback: (err, m) => {
-        if (err) return this.logger.error(`subscription ${AXIS_LINK_WILDCARD}: ${err.message}`);
-        void this.answer(m);
-      },
-    });
+    this.sub = serveRequests(
+      this.nc,
+      AXIS_LINK_WILDCARD,
+      'docaxis.axis-link',
+      (m) => this.handle(m),
+      this.logger,
+    );
     await this.nc.flush();
   }
 
@@ -61,27 +61,10 @@ export class AxisLinkResponder implements OnApplicationBootstrap, OnApplicationS
     this.sub?.unsubscribe();
   }
 
-  private async answer(m: Msg): Promise<void> {
-    try {
-      const reply = await this.handle(m);
-      if (reply) return void m.respond(reply.data, { headers: reply.headers });
-      throw new DxError('INTERNAL', 'no answer');
-    } catch (e) {
-      const error =
-        e instanceof DxError
-          ? { code: e.code, message: e.message }
-          : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-      if (!(e instanceof DxError)) this.logger.error(`${m.subject}: ${(e as Error)?.stack ?? String(e)}`);
-      const env: ReplyEnvelope<never> = { ok: false, error };
-      m.respond(JSON.stringify(env));
-    }
-  }
-
-  private async handle(m: Msg): Promise<{ data: Uint8Array; headers?: ReturnType<typeof natsHeaders> }> {
+  private async handle(m: Msg): Promise<RequestReply> {
     const parsed = parseAxisLinkSubject(m.subject);
     if (!parsed) throw new DxError('BAD_REQUEST', `${m.subject} is not an axis link call`);
     const caller = await this.caller(axisSystemId(parsed.code));
-    const ok = (data: unknown) => ({ data: Buffer.from(JSON.stringify({ ok: true, data })) });
     switch (parsed.op) {
       case 'send': {
         const h = m.headers;
@@ -98,7 +81,7 @@ export class AxisLinkResponder implements OnApplicationBootstrap, OnApplicationS
           },
           body: Buffer.from(m.data),
         });
-        return ok(result);
+        return okReply(result);
       }
       case 'inbox': {
         const q = parseLinkRequest(AxisLinkInboxDto, m.data);
@@ -108,7 +91,7 @@ export class AxisLinkResponder implements OnApplicationBootstrap, OnApplicationS
           limit: q.limit,
           after: q.after,
         });
-        return ok({
+        return okReply({
           items: page.items.map((i) => ({ id: i.id, to: i.to, messageType: i.messageType })),
           ...(page.next ? { next: page.next } : {}),
         });
@@ -125,11 +108,11 @@ export class AxisLinkResponder implements OnApplicationBootstrap, OnApplicationS
       case 'ack': {
         const q = parseLinkRequest(AxisLinkAckDto, m.data);
         const rows = await this.inbox.updateStatus({ ...caller, docId: q.id, status: q.status });
-        return ok({ updated: rows.length });
+        return okReply({ updated: rows.length });
       }
       case 'agencies': {
         const q = parseLinkRequest(AxisLinkAgenciesDto, m.data);
-        return ok(await this.agencies.agenciesList(q));
+        return okReply(await this.agencies.agenciesList(q));
       }
     }
   }

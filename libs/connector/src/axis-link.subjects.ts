@@ -1,4 +1,4 @@
-import { REQUESTS } from '#contracts';
+import { REQUESTS, tokenSubjects } from '#contracts';
 
 /** The calls of the NATS driver, each a request subject `dx.axis.<code>.<op>` declared in proto/. */
 export const AXIS_LINK_OPS = {
@@ -10,8 +10,10 @@ export const AXIS_LINK_OPS = {
 } as const;
 export type AxisLinkOp = keyof typeof AXIS_LINK_OPS;
 
+const AXIS_LINK_SUBJECTS = tokenSubjects(AXIS_LINK_OPS, /^[A-Z0-9]+$/);
+
 /** Every call of every province, for the national responder's one subscription. */
-export const AXIS_LINK_WILDCARD = 'dx.axis.*.*';
+export const AXIS_LINK_WILDCARD = AXIS_LINK_SUBJECTS.wildcard;
 
 /**
  * The province's code on the link: the level-1 group of its axis OrganId (`000.00.00.H41` → `H41`), which is
@@ -27,12 +29,11 @@ export function axisCode(axisOrganId: string): string {
 export const axisSystemId = (code: string): string => `axis-${code}`;
 
 export function axisLinkSubject(op: AxisLinkOp, code: string): string {
-  return AXIS_LINK_OPS[op].replace('*', code);
+  return AXIS_LINK_SUBJECTS.subject(op, code);
 }
 
 /** `dx.axis.H41.send` → {code: H41, op: send}; null for anything else. */
 export function parseAxisLinkSubject(subject: string): { code: string; op: AxisLinkOp } | null {
-  const m = /^dx\.axis\.([A-Z0-9]+)\.([a-z]+)$/.exec(subject);
-  if (!m || !(m[2] in AXIS_LINK_OPS)) return null;
-  return { code: m[1], op: m[2] as AxisLinkOp };
+  const call = AXIS_LINK_SUBJECTS.parse(subject);
+  return call && { code: call.token, op: call.op };
 }

@@ -1,5 +1,6 @@
 import { DxError } from './errors.js';
 import { REQUESTS } from './generated/contracts.js';
+import { tokenSubjects } from './token-subjects.js';
 
 /** The agency NATS calls, each a request subject `dx.agency.<agency token>.<op>` declared in proto/. */
 export const AGENCY_NATS_OPS = {
@@ -10,11 +11,12 @@ export const AGENCY_NATS_OPS = {
 } as const;
 export type AgencyNatsOp = keyof typeof AGENCY_NATS_OPS;
 
-/** Every call of every agency, for the gateway's one subscription. */
-export const AGENCY_NATS_WILDCARD = 'dx.agency.*.*';
-
 const ORGAN_ID = /^[A-Z0-9]+(\.[A-Z0-9]+)*$/;
 const TOKEN = /^[A-Z0-9]+(_[A-Z0-9]+)*$/;
+const AGENCY_SUBJECTS = tokenSubjects(AGENCY_NATS_OPS, TOKEN);
+
+/** Every call of every agency, for the gateway's one subscription. */
+export const AGENCY_NATS_WILDCARD = AGENCY_SUBJECTS.wildcard;
 
 /**
  * An OrganId as one NATS subject token: `.` separates tokens, so it becomes `_` (`000.00.01.H41` →
@@ -33,12 +35,11 @@ export function organIdOfToken(token: string): string {
 }
 
 export function agencyNatsSubject(op: AgencyNatsOp, organId: string): string {
-  return AGENCY_NATS_OPS[op].replace('*', agencyToken(organId));
+  return AGENCY_SUBJECTS.subject(op, agencyToken(organId));
 }
 
 /** `dx.agency.000_00_01_H41.send` → {organId: 000.00.01.H41, op: send}; null for anything else. */
 export function parseAgencyNatsSubject(subject: string): { organId: string; op: AgencyNatsOp } | null {
-  const m = /^dx\.agency\.([A-Z0-9_]+)\.([a-z]+)$/.exec(subject);
-  if (!m || !TOKEN.test(m[1]) || !Object.hasOwn(AGENCY_NATS_OPS, m[2])) return null;
-  return { organId: organIdOfToken(m[1]), op: m[2] as AgencyNatsOp };
+  const call = AGENCY_SUBJECTS.parse(subject);
+  return call && { organId: organIdOfToken(call.token), op: call.op };
 }

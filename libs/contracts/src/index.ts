@@ -3,4 +3,5 @@ export * from './subjects.js';
 export * from './errors.js';
 export * from './request-signature.js';
 export * from './trace-codec.js';
+export * from './token-subjects.js';
 export * from './agency-subjects.js';

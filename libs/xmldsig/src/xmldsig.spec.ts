@@ -8,19 +8,22 @@ import { SignedXml } from 'xml-crypto';
 import { parseEdxml } from '#edxml';
 import { deeplyNested, invalidUtf8 } from '../../../test/support/hostile.js';
 import { SAMPLES, readSample } from '../../../test/support/samples.js';
-import { makeOpensslPki, type OpensslPki, type OpensslSigner } from '../../../test/support/xmldsig.js';
+import { createTestCa, type TestCa, type TestCert } from '../../../test/support/test-pki.js';
 import { inspectSignature, signEnveloped, verifyEnveloped } from './index.js';
+
+// RSA, as XML-DSig signers usually are; one name for every CA, so that only the signature tells them apart.
+const CA_NAME = 'Test-Root-CA';
 
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const OPEN = `<Signature xmlns="${DSIG}">`;
 
-let pki: OpensslPki;
-let signer: OpensslSigner;
-let other: OpensslSigner;
+let pki: TestCa;
+let signer: TestCert;
+let other: TestCert;
 beforeAll(() => {
-  pki = makeOpensslPki();
-  signer = pki.issue('signer');
-  other = pki.issue('other');
+  pki = createTestCa(CA_NAME, { keyAlgorithm: 'rsa' });
+  signer = pki.issue('signer', undefined, 'signing');
+  other = pki.issue('other', undefined, 'signing');
 });
 
 const codeOf = (fn: () => unknown): string => {
@@ -33,10 +36,10 @@ const codeOf = (fn: () => unknown): string => {
 };
 
 const sign = (xml: Buffer | string, extra: Partial<Parameters<typeof signEnveloped>[1]> = {}): string =>
-  signEnveloped(xml, { keyPem: signer.keyPem, certPem: signer.certPem, ...extra }).toString('utf8');
+  signEnveloped(xml, { keyPem: signer.key, certPem: signer.cert, ...extra }).toString('utf8');
 
 /** xml-crypto's verdict (test-only oracle, and the "naive verifier" the attacks fool). */
-function xmlCryptoAccepts(xml: string, certPem = signer.certPem): boolean {
+function xmlCryptoAccepts(xml: string, certPem = signer.cert): boolean {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const node = doc.getElementsByTagNameNS(DSIG, 'Signature')[0];
   const sig = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
@@ -93,7 +96,7 @@ describe('signEnveloped + verifyEnveloped on the SDK samples', () => {
 
   it('inclusive c14n and rsa-sha1 (sha1 verifies only with allowSha1), chain certificates in KeyInfo', () => {
     const xml = readSample('status.edxml');
-    const inclusive = sign(xml, { c14n: 'c14n', chainPem: [pki.caCertPem] });
+    const inclusive = sign(xml, { c14n: 'c14n', chainPem: [pki.cert] });
     const r = verifyEnveloped(inclusive);
     expect([r.c14n, r.signedInfoC14n]).toEqual(['c14n', 'c14n']);
     expect(r.certificates.map((c) => c.subject.split('\n').pop())).toEqual(['CN=signer', 'CN=Test-Root-CA']);
@@ -120,10 +123,10 @@ describe('signEnveloped + verifyEnveloped on the SDK samples', () => {
     expect(verifyEnveloped(signed).signer.subject).toContain('CN=signer');
 
     expect(codeOf(() => sign('<edXML xmlns="urn:other"><a/></edXML>'))).toBe('SIG_MALFORMED');
-    expect(codeOf(() => sign(crlf, { certPem: other.certPem }))).toBe('SIG_INVALID');
+    expect(codeOf(() => sign(crlf, { certPem: other.cert }))).toBe('SIG_INVALID');
     expect(codeOf(() => sign(crlf, { certPem: 'not a pem' }))).toBe('CERT_INVALID');
-    const ec = pki.issue('ec-signer', { keyAlgorithm: 'ec' });
-    expect(codeOf(() => sign(crlf, { keyPem: ec.keyPem, certPem: ec.certPem }))).toBe('SIG_ALGORITHM');
+    const ec = pki.issue('ec-signer', undefined, 'signing', 'ec');
+    expect(codeOf(() => sign(crlf, { keyPem: ec.key, certPem: ec.cert }))).toBe('SIG_ALGORITHM');
   });
 });
 
@@ -157,8 +160,8 @@ describe('verifyEnveloped refuses', () => {
   it('SIG_INVALID when SignedInfo changes or KeyInfo names another key', () => {
     // a forged content with a matching DigestValue: the SignatureValue no longer verifies
     const forged = sign(signed.replace('000.00.50.H19', '000.00.50.H18'), {
-      keyPem: other.keyPem,
-      certPem: other.certPem,
+      keyPem: other.key,
+      certPem: other.cert,
     });
     const forgedDigest = /<DigestValue>([^<]+)</.exec(forged)![1];
     const mixed = forged.replace(
@@ -167,9 +170,7 @@ describe('verifyEnveloped refuses', () => {
     );
     expect(mixed).toContain(forgedDigest);
     expect(codeOf(() => verifyEnveloped(mixed))).toBe('SIG_INVALID');
-    const otherCert = Buffer.from(other.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64').toString(
-      'base64',
-    );
+    const otherCert = Buffer.from(other.cert.replace(/-----[^-]+-----|\s/g, ''), 'base64').toString('base64');
     const swapped = signed.replace(/<X509Certificate>[^<]+</, `<X509Certificate>${otherCert}<`);
     expect(codeOf(() => verifyEnveloped(swapped))).toBe('SIG_INVALID');
   });
@@ -225,8 +226,8 @@ describe('verifyEnveloped: signature wrapping (SIG_WRAPPING; live attacks shown 
     // A signature over MessageHeader only (made with xml-crypto, as another producer could).
     const original = readSample('status.edxml').toString('utf8');
     const sx = new SignedXml({
-      privateKey: signer.keyPem,
-      publicCert: signer.certPem,
+      privateKey: signer.key,
+      publicCert: signer.cert,
       canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
       signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     });
