@@ -214,7 +214,10 @@ export function verifyEnveloped(xml: Buffer | string, options: VerifyOptions = {
   const certificates = certElements.map((e, i) => {
     const der = base64(e, `X509Certificate ${i + 1}`);
     try {
-      return new X509Certificate(der);
+      const cert = new X509Certificate(der);
+      // OpenSSL parses the key lazily: a certificate can read fine and still hold a key that does not decode.
+      void cert.publicKey;
+      return cert;
     } catch (err) {
       return fail('SIG_MALFORMED', `X509Certificate ${i + 1} cannot be read: ${(err as Error).message}`);
     }
