@@ -17,6 +17,7 @@ const libs = [
   'pki',
   'xmldsig',
   'trust',
+  'pdfsig',
 ];
 
 const common = {

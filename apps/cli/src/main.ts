@@ -8,6 +8,7 @@ import { registerPkiCommands } from './commands/pki.command.js';
 import { registerReceiptCommands } from './commands/receipt.command.js';
 import { registerSignatureCommands } from './commands/signature.command.js';
 import { registerVerifyCommands } from './commands/verify.command.js';
+import { registerPdfCommands } from './commands/pdf.command.js';
 
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
@@ -23,6 +24,7 @@ registerPkiCommands(program);
 registerReceiptCommands(program);
 registerSignatureCommands(program);
 registerVerifyCommands(program);
+registerPdfCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -31,6 +31,16 @@ export const ErrorCodes = {
     status: 422,
     text: 'The signature does not cover the whole package (wrapping): only enveloped, whole-document signatures are accepted',
   },
+  PDF_MALFORMED: { status: 422, text: 'The PDF cannot be read' },
+  PDF_SIG_INVALID: {
+    status: 422,
+    text: 'The PDF signature is not a usable detached CMS signature or does not verify',
+  },
+  PDF_SIG_RANGE: {
+    status: 422,
+    text: "The PDF signature's /ByteRange does not cover the whole file except its own /Contents",
+  },
+  PDF_SIG_DIGEST: { status: 422, text: 'The signed bytes of the PDF were changed after signing' },
   BAD_REQUEST: { status: 400, text: 'Invalid request' },
   HASH_MISSING: { status: 400, text: 'hash-file header is missing' },
   HASH_MISMATCH: { status: 400, text: 'hash-file does not match the body' },
