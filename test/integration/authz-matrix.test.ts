@@ -4,8 +4,13 @@
 // authenticated by its client certificate alone is one of the callers.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { ErrorCodes, STREAMS } from '#contracts';
+import { adoptLegacyRows, CheckpointService, verifyExport, type ExportBundle } from '#archive';
+import { ensureDevSeal, loadSeal } from '#trust';
 import { DocaxisClient, SDK_PATHS, SEND_HEADERS, tlsFetch, type SdkAnswer } from '#sdk-client';
 import { DOCS_PATH, OPENAPI_JSON_PATH } from '../../apps/gateway/src/gateway.app.js';
 import { startAuthHub, type AuthHub } from '../support/auth-hub.js';
@@ -88,6 +93,19 @@ const data = (a: Answer): unknown => {
   return (a.answer as { data?: unknown }).data;
 };
 const ids = (a: Answer): string[] => (data(a) as { id: string }[]).map((i) => i.id);
+/** A GET whose success is bytes (or JSON): a refusal is still an SDK FAIL answer. */
+type RawData = { body: Buffer; sha256: string | null };
+const rawGet =
+  (p: (ctx: Ctx) => string): Call =>
+  async (c, ctx) => {
+    const res = await c.fetchRaw(p(ctx), { method: 'GET', accept: '*/*' });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (!res.ok || res.headers.get('content-type')?.startsWith('application/json')) {
+      return { httpStatus: res.status, answer: JSON.parse(body.toString('utf8')) as SdkAnswer<unknown> };
+    }
+    const raw: RawData = { body, sha256: res.headers.get('x-dx-sha256') };
+    return { httpStatus: res.status, answer: { status: 'OK', ErrorCode: '0', ErrorDesc: '', data: raw } };
+  };
 const ROLE = { deny: 'FORBIDDEN_ROLE' } as const;
 const ANON = { deny: 'AUTH_MISSING' } as const;
 const OK = { allow: (a: Answer) => void data(a) } as const;
@@ -110,6 +128,23 @@ const deliveryOfDocIn = async (ctx: Ctx): Promise<string> =>
 const directory: Expect = {
   allow: (a) => expect((data(a) as { organId: string }[]).map((x) => x.organId)).toEqual([S1, A1, B1].sort()),
 };
+
+/**
+ * The fixtures' archived rows were written without the archive process: chain them as an upgraded hub would
+ * (`archive adopt-legacy`) and sign a checkpoint, so an export can prove them.
+ */
+async function proveFixtures(ctx: Ctx): Promise<void> {
+  await adoptLegacyRows(ctx.hub.ds);
+  const dir = mkdtempSync(join(tmpdir(), 'dx-matrix-seal-'));
+  try {
+    const f = ensureDevSeal(dir, '000.00.00.H41');
+    const seal = loadSeal({ sealKey: f.keyFile, sealCert: f.certFile });
+    const every = { seal, axisOrganId: '000.00.00.H41', every: 1, seconds: 1 };
+    await new CheckpointService(ctx.hub.ds, every).checkpointIfDue(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const TABLE: Row[] = [
   {
@@ -234,6 +269,108 @@ const TABLE: Row[] = [
       mtls: directory,
     },
   },
+  {
+    route: 'GET /archive/documents/{docId}/export',
+    call: (c, ctx) => c.call(`/archive/documents/${ctx.docIn}/export`, { method: 'GET' }),
+    as: {
+      archivist: async (c, ctx) => {
+        await proveFixtures(ctx);
+        return c.call(`/archive/documents/${ctx.docIn}/export`, { method: 'GET' });
+      },
+    },
+    expect: {
+      own: ROLE,
+      otherAgency: ROLE,
+      otherSystem: ROLE,
+      archivist: {
+        allow: (a, ctx) => {
+          const bundle = data(a) as ExportBundle;
+          expect(bundle.docId).toBe(ctx.docIn);
+          expect(verifyExport(JSON.stringify(bundle)).problems).toEqual([]);
+        },
+      },
+      anonymous: ANON,
+      mtls: ROLE,
+    },
+  },
+  {
+    route: 'POST /archive/search',
+    call: post('/archive/search', () => ({})),
+    expect: {
+      own: ROLE,
+      otherAgency: ROLE,
+      otherSystem: ROLE,
+      archivist: {
+        allow: (a, ctx) => expect((data(a) as { docId: string }[]).map((i) => i.docId)).toContain(ctx.docIn),
+      },
+      anonymous: ANON,
+      mtls: ROLE,
+    },
+  },
+  {
+    route: 'POST /archive/search/export',
+    // The export is CSV, not an SDK answer: the client reports it as such, with its first characters.
+    call: (c) =>
+      c
+        .call('/archive/search/export', { body: { format: 'csv' } })
+        .catch((e: { httpStatus: number; message: string }) => ({
+          httpStatus: e.httpStatus,
+          answer: { status: 'OK', ErrorCode: '0', ErrorDesc: '', data: e.message },
+        })),
+    expect: {
+      own: ROLE,
+      otherAgency: ROLE,
+      otherSystem: ROLE,
+      archivist: {
+        allow: (a) => expect(data(a)).toMatch(/^HTTP 200: not an SDK answer: docId,documentId,from,/),
+      },
+      anonymous: ANON,
+      mtls: ROLE,
+    },
+  },
+  {
+    route: 'POST /archive/stats',
+    call: post('/archive/stats', () => ({ from: '2020-01-01', to: '2039-12-31', by: 'year' })),
+    expect: {
+      own: ROLE,
+      otherAgency: ROLE,
+      otherSystem: ROLE,
+      archivist: { allow: (a) => expect((data(a) as { by: string }).by).toBe('year') },
+      anonymous: ANON,
+      mtls: ROLE,
+    },
+  },
+  ...(
+    [
+      ['', (a, ctx) => expect((data(a) as { docId: string }).docId).toBe(ctx.docIn)],
+      ['/original', (a, ctx) => expect((data(a) as RawData).body.equals(ctx.docInBytes)).toBe(true)],
+      ['/attachments', (a) => expect((data(a) as { index: number }[]).map((x) => x.index)).toEqual([1])],
+      [
+        '/attachments/{n}',
+        (a) => {
+          const { body, sha256 } = data(a) as RawData;
+          expect(sha256).toBe(sha(body));
+        },
+      ],
+      [
+        '/evidence',
+        (a, ctx) =>
+          expect(data(a)).toMatchObject({ docId: ctx.docIn, package: { sha256: { intact: true } } }),
+      ],
+    ] as [string, (a: Answer, ctx: Ctx) => void][]
+  ).map(([rest, allow]): Row => ({
+    route: `GET /archive/documents/{docId}${rest}`,
+    // The original and the attachments are bytes, not SDK answers.
+    call: rawGet((ctx) => `/archive/documents/${ctx.docIn}${rest.replace('{n}', '1')}`),
+    expect: {
+      own: ROLE,
+      otherAgency: ROLE,
+      otherSystem: ROLE,
+      archivist: { allow },
+      anonymous: ANON,
+      mtls: ROLE,
+    },
+  })),
   {
     route: `GET ${SDK_PATHS.health}`,
     call: (c) => c.call(SDK_PATHS.health, { method: 'GET' }),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '#config';
+import { loadSeal } from '#trust';
 import { createBusMicroservice } from '#bus';
 import { ArchiveAppModule } from './archive.module.js';
 
@@ -8,7 +9,16 @@ const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 async function bootstrap(): Promise<void> {
   const cfg = loadConfig();
   const app = await createBusMicroservice(
-    ArchiveAppModule.forRoot({ databaseUrl: cfg.databaseUrl }),
+    ArchiveAppModule.forRoot({
+      databaseUrl: cfg.databaseUrl,
+      blobThresholdBytes: cfg.archiveBlobThresholdBytes,
+      checkpoints: {
+        seal: loadSeal(cfg),
+        axisOrganId: cfg.axisOrganId,
+        every: cfg.archiveCheckpointEvery,
+        seconds: cfg.archiveCheckpointSeconds,
+      },
+    }),
     { natsUrl: cfg.natsUrl, name: 'archive' },
     { logger: LEVELS.slice(0, LEVELS.indexOf(cfg.logLevel) + 1) },
   );

@@ -9,6 +9,9 @@ import { registerReceiptCommands } from './commands/receipt.command.js';
 import { registerSignatureCommands } from './commands/signature.command.js';
 import { registerVerifyCommands } from './commands/verify.command.js';
 import { registerPdfCommands } from './commands/pdf.command.js';
+import { registerArchiveCommands, registerVerifyExportCommand } from './commands/archive.command.js';
+import { registerArchiveEvidenceCommands } from './commands/archive-evidence.command.js';
+import { registerArchiveSearchCommands } from './commands/archive-search.command.js';
 
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
@@ -25,6 +28,8 @@ registerReceiptCommands(program);
 registerSignatureCommands(program);
 registerVerifyCommands(program);
 registerPdfCommands(program);
+registerArchiveCommands(program, [registerArchiveSearchCommands, registerArchiveEvidenceCommands]);
+registerVerifyExportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

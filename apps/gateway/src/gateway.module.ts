@@ -6,6 +6,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ArchiveDocumentsModule, ArchiveChainModule, ArchiveSearchModule, AuditModule } from '#archive';
 import { AuthModule } from '#auth';
 import { BusModule } from '#bus';
 import { ExchangeModule } from '#exchange';
@@ -16,6 +17,9 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options.js';
 import { mtlsModeOf } from './gateway.tls.js';
 import { HealthController } from './health.controller.js';
 import { AgencyNatsController } from './agency-nats.controller.js';
+import { ArchiveSearchController } from './archive-search.controller.js';
+import { ArchiveExportController } from './archive-export.controller.js';
+import { ArchiveDocumentsController } from './archive-documents.controller.js';
 import { SdkController } from './sdk.controller.js';
 import { SdkExceptionFilter } from './sdk-exception.filter.js';
 
@@ -35,8 +39,24 @@ export class GatewayModule implements NestModule {
           seal: options.seal,
           signatures: options.signatures,
         }),
+        // Records every @Audited (archivist) call in the hash-chained audit log.
+        AuditModule,
+        ArchiveChainModule.exports(),
+        ArchiveSearchModule,
+        // Evidence re-verifies signatures against the axis's own trust files.
+        ArchiveDocumentsModule.forRoot({
+          trustFiles: options.signatures?.trustFiles ?? [],
+          allowSha1: options.signatures?.allowSha1,
+          requireCrl: options.signatures?.requireCrl,
+        }),
       ],
-      controllers: [SdkController, HealthController],
+      controllers: [
+        SdkController,
+        HealthController,
+        ArchiveSearchController,
+        ArchiveExportController,
+        ArchiveDocumentsController,
+      ],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: APP_FILTER, useClass: SdkExceptionFilter },
@@ -53,5 +73,6 @@ export class GatewayModule implements NestModule {
     const sendEdoc = { path: SDK_PATHS.sendEdoc.slice(1), method: RequestMethod.POST };
     consumer.apply(PackageBodyMiddleware).forRoutes(sendEdoc);
     consumer.apply(JsonBodyMiddleware).exclude(sendEdoc).forRoutes(SdkController);
+    consumer.apply(JsonBodyMiddleware).forRoutes(ArchiveSearchController);
   }
 }

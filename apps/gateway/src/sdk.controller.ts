@@ -144,17 +144,19 @@ export class SdkController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SdkOk<EdocContent> | StreamableFile> {
-    const pkg = await this.inbox.getEdoc({ ...caller, docId: dto.docId, view: dto.view });
     if (req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream') {
-      res.setHeader(EDOC_RESPONSE_HEADERS.docId, pkg.docId);
-      res.setHeader(EDOC_RESPONSE_HEADERS.sha256, pkg.sha256);
-      res.setHeader(EDOC_RESPONSE_HEADERS.trace, encodeTrace(pkg.trace));
-      res.setHeader(EDOC_RESPONSE_HEADERS.view, pkg.view);
-      return new StreamableFile(pkg.content, {
+      // Streamed: a large package is sent a chunk at a time, never held whole in memory.
+      const raw = await this.inbox.streamEdoc({ ...caller, docId: dto.docId, view: dto.view });
+      res.setHeader(EDOC_RESPONSE_HEADERS.docId, raw.docId);
+      res.setHeader(EDOC_RESPONSE_HEADERS.sha256, raw.sha256);
+      res.setHeader(EDOC_RESPONSE_HEADERS.trace, encodeTrace(raw.trace));
+      res.setHeader(EDOC_RESPONSE_HEADERS.view, raw.view);
+      return new StreamableFile(raw.stream, {
         type: 'application/octet-stream',
-        length: pkg.content.length,
+        length: raw.sizeBytes,
       });
     }
+    const pkg = await this.inbox.getEdoc({ ...caller, docId: dto.docId, view: dto.view });
     return ok({
       data: {
         docId: pkg.docId,

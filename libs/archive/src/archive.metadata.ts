@@ -86,6 +86,9 @@ function documentColumns(doc: EdxmlDocument, meta: AcceptedPackageMeta): Archive
         )
         .filter((r) => Object.keys(r).length),
       signer: h.SignerInfo ? compact({ ...h.SignerInfo }) : undefined,
+      // Searched as full text (with the subject) and against DueDate by the archive search and statistics.
+      content: orNull(h.Content) ?? undefined,
+      dueDate: orNull(h.DueDate) ?? undefined,
       traceHeaders: (doc.TraceHeaderList?.traces ?? []).map((t) =>
         compact({ organId: t.OrganId, timestamp: t.Timestamp }),
       ),

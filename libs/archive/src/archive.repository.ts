@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryEvent, MessageType } from '#contracts';
 import type { TraceHop } from '#contracts';
 import type { ArchiveColumns } from './archive.metadata.js';
+import { eventRecordOf, packageRecordOf } from './chain/chain.digest.js';
+import { appendChainRecord } from './chain/chain.repository.js';
 
 export interface ArchiveRow extends ArchiveColumns {
   docId: string;
@@ -11,6 +13,8 @@ export interface ArchiveRow extends ArchiveColumns {
   senderOrganId: string;
   sha256: string;
   content: Buffer;
+  /** Set when `content` was stored apart in the blob store under this key: the row then keeps no bytes. */
+  blobSha256?: string | null;
   acceptedAt: Date;
   /** Hops so far (TraceHeaders), kept beside the unchanged bytes. */
   trace: TraceHop[];
@@ -23,7 +27,9 @@ export interface StoredOriginal {
   documentId: string;
   sha256: string;
   sizeBytes: number;
-  content: Buffer;
+  /** Null when the bytes are in the blob store (`blobSha256`) or were removed. */
+  content: Buffer | null;
+  blobSha256: string | null;
   acceptedAt: Date;
   archivedAt: Date;
   trace: TraceHop[];
@@ -46,11 +52,19 @@ export class ArchiveRepository {
 
   /** Inserts the package unless its DocId is archived already; returns the sha256 stored for the DocId. */
   async insertPackage(row: ArchiveRow): Promise<{ inserted: boolean; storedSha256: string }> {
-    const inserted: unknown[] = await this.ds.query(
+    // The row and its chain record commit together (the chain is what `docaxis archive verify` checks).
+    return this.ds.transaction((m) => this.insertPackageIn(m, row));
+  }
+
+  private async insertPackageIn(
+    m: EntityManager,
+    row: ArchiveRow,
+  ): Promise<{ inserted: boolean; storedSha256: string }> {
+    const inserted: unknown[] = await m.query(
       `INSERT INTO archived_package (doc_id, message_type, sender_organ_id, sha256, size_bytes, content, document_id,
          code_number, code_notation, subject, promulgation_date, type_name, priority, business_doc_type, status_code,
-         metadata, accepted_at, trace)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         metadata, accepted_at, trace, blob_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (doc_id) DO NOTHING
        RETURNING doc_id`,
       [
@@ -59,7 +73,7 @@ export class ArchiveRepository {
         row.senderOrganId,
         row.sha256,
         row.content.length,
-        row.content,
+        row.blobSha256 ? null : row.content,
         row.documentId,
         row.codeNumber,
         row.codeNotation,
@@ -72,10 +86,14 @@ export class ArchiveRepository {
         JSON.stringify(row.metadata),
         row.acceptedAt,
         JSON.stringify(row.trace),
+        row.blobSha256 ?? null,
       ],
     );
-    if (inserted.length) return { inserted: true, storedSha256: row.sha256 };
-    const existing: { sha256: string }[] = await this.ds.query(
+    if (inserted.length) {
+      await appendChainRecord(m, packageRecordOf({ ...row, sizeBytes: row.content.length }));
+      return { inserted: true, storedSha256: row.sha256 };
+    }
+    const existing: { sha256: string }[] = await m.query(
       `SELECT sha256 FROM archived_package WHERE doc_id = $1`,
       [row.docId],
     );
@@ -90,13 +108,14 @@ export class ArchiveRepository {
       document_id: string;
       sha256: string;
       size_bytes: string;
-      content: Buffer;
+      content: Buffer | null;
+      blob_sha256: string | null;
       accepted_at: Date;
       archived_at: Date;
       trace: TraceHop[];
     }[] = await this.ds.query(
-      `SELECT doc_id, message_type, sender_organ_id, document_id, sha256, size_bytes, content, accepted_at,
-              archived_at, trace
+      `SELECT doc_id, message_type, sender_organ_id, document_id, sha256, size_bytes, content, blob_sha256,
+              accepted_at, archived_at, trace
          FROM archived_package WHERE doc_id = $1`,
       [docId],
     );
@@ -110,6 +129,7 @@ export class ArchiveRepository {
       sha256: r.sha256,
       sizeBytes: Number(r.size_bytes),
       content: r.content,
+      blobSha256: r.blob_sha256,
       acceptedAt: r.accepted_at,
       archivedAt: r.archived_at,
       trace: r.trace ?? [],
@@ -118,7 +138,11 @@ export class ArchiveRepository {
 
   /** Returns false when the event id was recorded before (events are at-least-once). */
   async insertEvent(ev: DeliveryEvent): Promise<boolean> {
-    const inserted: unknown[] = await this.ds.query(
+    return this.ds.transaction((m) => this.insertEventIn(m, ev));
+  }
+
+  private async insertEventIn(m: EntityManager, ev: DeliveryEvent): Promise<boolean> {
+    const inserted: unknown[] = await m.query(
       `INSERT INTO delivery_history (event_id, doc_id, recipient_organ_id, message_type, event, status_code, reason, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (event_id) DO NOTHING
@@ -134,6 +158,7 @@ export class ArchiveRepository {
         new Date(ev.at),
       ],
     );
+    if (inserted.length) await appendChainRecord(m, eventRecordOf(ev));
     return inserted.length > 0;
   }
 

@@ -1,11 +1,13 @@
 import { dbCall } from '#store';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DxError, type DeliveryEvent, type MessageType, type TraceHop } from '#contracts';
 import type { AcceptedPackageMeta } from '#bus';
 import { EdxmlError, parseEdxml, validateEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import { archiveColumns, type ReadProblem } from './archive.metadata.js';
 import { ArchiveRepository } from './archive.repository.js';
+import { BlobStore } from './blobs/blob.store.js';
 
 export interface ArchiveResult {
   docId: string;
@@ -32,6 +34,13 @@ export interface OriginalPackage {
   trace: TraceHop[];
   /** sha256(content) still equals the recorded hash. */
   intact: boolean;
+  /** Where the bytes are kept: in the row, or apart in the blob store (large packages). */
+  storage: 'inline' | 'blob';
+}
+
+/** An original's record with its bytes as a stream (see ArchiveService.openOriginal). */
+export interface OriginalStream extends Omit<OriginalPackage, 'content' | 'intact'> {
+  stream: Readable;
 }
 
 export interface HistoryEvent {
@@ -56,7 +65,10 @@ const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(byt
 export class ArchiveService {
   private readonly logger = new Logger(ArchiveService.name);
 
-  constructor(@Inject(ArchiveRepository) private readonly repo: ArchiveRepository) {}
+  constructor(
+    @Inject(ArchiveRepository) private readonly repo: ArchiveRepository,
+    @Inject(BlobStore) private readonly blobs: BlobStore,
+  ) {}
 
   /**
    * Archives the original bytes. A hash that does not match the header is corruption: a permanent error, so
@@ -85,6 +97,10 @@ export class ArchiveService {
     }
     const validationIssues = pkg ? safeValidate(pkg) : [];
     const cols = archiveColumns(pkg, meta, { parseError, validationIssues });
+    // A large original goes to the blob store before its row, so a row never points at a missing blob; a crash in
+    // between leaves an unreferenced blob that a redelivery reuses (same bytes, same key).
+    const apart = this.blobs.storesApart(content.length);
+    if (apart) await dbCall('store package bytes', () => this.blobs.put(sha256, content));
     const { inserted, storedSha256 } = await dbCall('archive package', () =>
       this.repo.insertPackage({
         ...cols,
@@ -93,6 +109,7 @@ export class ArchiveService {
         senderOrganId: meta.from,
         sha256,
         content,
+        blobSha256: apart ? sha256 : null,
         acceptedAt: new Date(meta.acceptedAt),
         trace: meta.trace ?? [],
       }),
@@ -121,7 +138,37 @@ export class ArchiveService {
   async getOriginal(docId: string): Promise<OriginalPackage | null> {
     const row = await dbCall('read original', () => this.repo.findOriginal(docId));
     if (!row) return null;
-    return { ...row, intact: sha256Hex(row.content) === row.sha256 };
+    const { blobSha256, content: inline, ...rest } = row;
+    const content = blobSha256 ? await this.readBlob(blobSha256) : inline;
+    return {
+      ...rest,
+      storage: blobSha256 ? 'blob' : 'inline',
+      // Missing bytes (a blob lost or incomplete) are not intact either.
+      content: content ?? Buffer.alloc(0),
+      intact: content !== null && sha256Hex(content) === row.sha256,
+    };
+  }
+
+  /**
+   * The original as a stream, for downloads: a blob-stored package is read one chunk at a time, never whole.
+   * Null for an unknown DocId or a package whose bytes are not kept.
+   */
+  async openOriginal(docId: string): Promise<OriginalStream | null> {
+    const row = await dbCall('read original', () => this.repo.findOriginal(docId));
+    if (!row) return null;
+    const { blobSha256, content, ...rest } = row;
+    if (!blobSha256) return content ? { ...rest, storage: 'inline', stream: Readable.from([content]) } : null;
+    const blob = await dbCall('open original bytes', () => this.blobs.open(blobSha256));
+    return blob ? { ...rest, storage: 'blob', stream: blob.stream } : null;
+  }
+
+  private async readBlob(sha256: string): Promise<Buffer | null> {
+    try {
+      return await dbCall('read original bytes', () => this.blobs.read(sha256));
+    } catch (e) {
+      if (e instanceof DxError && e.code === 'ARCHIVE_BLOB_INCOMPLETE') return null;
+      throw e;
+    }
   }
 
   /** Delivery events of a package, grouped per recipient (ordered by OrganId), each group oldest first. */

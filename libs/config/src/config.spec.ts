@@ -21,6 +21,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['masterKey'])).toThrow('DOCAXIS_MASTER_KEY is required');
   });
 
+  it('reads the archive blob threshold, 1 MiB by default, and refuses a negative one', () => {
+    expect(loadConfig({}).archiveBlobThresholdBytes).toBe(1024 * 1024);
+    expect(loadConfig({ DOCAXIS_ARCHIVE_BLOB_THRESHOLD_BYTES: '4096' }).archiveBlobThresholdBytes).toBe(4096);
+    expect(() => loadConfig({ DOCAXIS_ARCHIVE_BLOB_THRESHOLD_BYTES: '-1' })).toThrow(
+      /archiveBlobThresholdBytes/,
+    );
+  });
+
   it('names the variable at fault', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL must be a postgres:// URL');
     expect(() => loadConfig({ DOCAXIS_AXIS_ROLE: 'global' })).toThrow(/axisRole/);

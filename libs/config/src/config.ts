@@ -169,6 +169,30 @@ export class DocaxisConfig {
   @IsIn(['true', 'false'])
   trustRequireCrl: 'true' | 'false' = 'false';
 
+  /** The archive signs a checkpoint of its hash chain after this many new records... */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  archiveCheckpointEvery = 1000;
+
+  /** ...or this many seconds after the last checkpoint, when there are new records. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  archiveCheckpointSeconds = 300;
+
+  /** Retention of document types without a policy, in years; 0 keeps them forever. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  retentionDefaultYears = 0;
+
+  /** Archived packages larger than this are kept apart from their row, content-addressed and in 1 MiB chunks. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  archiveBlobThresholdBytes = 1024 * 1024;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -206,6 +230,10 @@ const ENV: Record<keyof DocaxisConfig, string> = {
   trustAnchors: 'DOCAXIS_TRUST_ANCHORS',
   signatureAllowSha1: 'DOCAXIS_SIGNATURE_ALLOW_SHA1',
   trustRequireCrl: 'DOCAXIS_TRUST_REQUIRE_CRL',
+  archiveCheckpointEvery: 'DOCAXIS_ARCHIVE_CHECKPOINT_EVERY',
+  archiveCheckpointSeconds: 'DOCAXIS_ARCHIVE_CHECKPOINT_SECONDS',
+  retentionDefaultYears: 'DOCAXIS_RETENTION_DEFAULT_YEARS',
+  archiveBlobThresholdBytes: 'DOCAXIS_ARCHIVE_BLOB_THRESHOLD_BYTES',
   logLevel: 'DOCAXIS_LOG_LEVEL',
 };
 

@@ -54,6 +54,11 @@ export const ErrorCodes = {
   EXPIRED: { status: 410, text: 'Not delivered within the package lifetime' },
   UNKNOWN_ORIGINAL: { status: 422, text: 'The document this package refers to is unknown' },
   DOC_NOT_FOUND: { status: 404, text: 'No such DocId for the caller' },
+  PAYLOAD_REMOVED: { status: 410, text: 'The package bytes were removed under the retention policy' },
+  ARCHIVE_BLOB_INCOMPLETE: { status: 500, text: 'The stored bytes of this package are incomplete' },
+  CHAIN_BROKEN: { status: 409, text: 'The archive hash chain does not hold for this record' },
+  CHECKPOINT_PENDING: { status: 409, text: 'No signed checkpoint covers this record yet; retry later' },
+  LEGAL_HOLD: { status: 409, text: 'The document is under legal hold' },
   UNAVAILABLE: { status: 503, text: 'A backing service is unavailable; retry' },
   INTERNAL: { status: 500, text: 'Internal error' },
 } as const;

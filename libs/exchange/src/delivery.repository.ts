@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
+import { BlobStore } from '#archive';
 import type { DeliveryState } from '#store';
 import type { PackageSignature, TraceHop } from '#sdk-client';
 import { withDatabase } from './db-errors.js';
@@ -50,10 +52,28 @@ export interface PackageContentRow {
   trace: TraceHop[];
 }
 
+/** A package's bytes as a stream: a large (blob-stored) package is read a chunk at a time. */
+export interface PackageStreamRow extends Omit<PackageContentRow, 'content'> {
+  sizeBytes: number;
+  stream: Readable;
+}
+
+interface LocatedPackage {
+  docId: string;
+  sha256: string;
+  sizeBytes: number;
+  content: Buffer | null;
+  blobSha256: string | null;
+  trace: TraceHop[];
+}
+
 /** Delivery rows (one per package and recipient, written by the router) as seen by the systems. */
 @Injectable()
 export class DeliveryRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(BlobStore) private readonly blobs: BlobStore,
+  ) {}
 
   /**
    * Open deliveries (pending or processing) to the given agencies, oldest first, after a delivery id.
@@ -86,9 +106,30 @@ export class DeliveryRepository {
 
   /** The archived bytes of a DocId if one of `agencies` sent it or is one of its recipients. */
   async contentFor(docId: string, agencies: string[]): Promise<PackageContentRow | null> {
-    const rows: PackageContentRow[] = await withDatabase('reading the package', () =>
+    const row = await this.locate(docId, agencies);
+    if (!row) return null;
+    const { blobSha256, sizeBytes: _size, ...rest } = row;
+    const content = blobSha256
+      ? await withDatabase('reading the package', () => this.blobs.read(blobSha256))
+      : row.content;
+    return content ? { ...rest, content } : null;
+  }
+
+  /** Like contentFor, streamed: what an octet-stream answer sends without holding a large package in memory. */
+  async streamFor(docId: string, agencies: string[]): Promise<PackageStreamRow | null> {
+    const row = await this.locate(docId, agencies);
+    if (!row) return null;
+    const { blobSha256, content, ...rest } = row;
+    if (!blobSha256) return content ? { ...rest, stream: Readable.from([content]) } : null;
+    const blob = await withDatabase('reading the package', () => this.blobs.open(blobSha256));
+    return blob ? { ...rest, stream: blob.stream } : null;
+  }
+
+  private async locate(docId: string, agencies: string[]): Promise<LocatedPackage | null> {
+    const rows: LocatedPackage[] = await withDatabase('reading the package', () =>
       this.ds.query(
-        `SELECT a.doc_id AS "docId", a.sha256, a.content, a.trace
+        `SELECT a.doc_id AS "docId", a.sha256, a.size_bytes::float8 AS "sizeBytes", a.content,
+           a.blob_sha256 AS "blobSha256", a.trace
          FROM archived_package a
          WHERE a.doc_id = $1
            AND (a.sender_organ_id = ANY($2)

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { BlobStore } from '#archive';
 import { AgenciesService } from './agencies.service.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DEFAULT_SIGNATURE_POLICY, PackageSignatureService, SIGNATURE_OPTIONS } from '#trust';
@@ -34,6 +35,8 @@ export class ExchangeModule {
         PackageSignatureService,
         SubmissionRepository,
         DeliveryRepository,
+        // Reads the originals of large packages, kept apart from their rows by the archive.
+        BlobStore,
         ReceiptRepository,
         ...services,
       ],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DxError, type DeliveryEvent } from '#contracts';
@@ -31,6 +32,12 @@ export interface FetchedPackage {
   content: Buffer;
   trace: TraceHop[];
   view: EdocView;
+}
+
+/** A fetched package with its bytes as a stream (raw-bytes answers). */
+export interface StreamedPackage extends Omit<FetchedPackage, 'content'> {
+  sizeBytes: number;
+  stream: Readable;
 }
 
 export interface UpdateStatusInput extends Caller {
@@ -91,6 +98,28 @@ export class InboxService {
       content: copy,
       sha256: createHash('sha256').update(copy).digest('hex'),
       view: 'traced',
+    };
+  }
+
+  /**
+   * getEdoc for raw-bytes answers: the original is streamed, a large (blob-stored) package one chunk at a time
+   * instead of whole in memory. The traced view is a rebuilt copy, made in memory as in getEdoc.
+   */
+  async streamEdoc(input: GetEdocInput): Promise<StreamedPackage> {
+    if (input.view === 'traced') {
+      const { content, ...rest } = await this.getEdoc(input);
+      return { ...rest, sizeBytes: content.length, stream: Readable.from([content]) };
+    }
+    const docId = requireDocId(input.docId);
+    const row = await this.deliveries.streamFor(docId, [...input.agencies]);
+    if (!row) throw new DxError('DOC_NOT_FOUND', `DocId ${docId} not found for system ${input.systemId}`);
+    return {
+      docId: row.docId,
+      sha256: row.sha256.trim(),
+      trace: row.trace ?? [],
+      view: 'original',
+      sizeBytes: row.sizeBytes,
+      stream: row.stream,
     };
   }
 

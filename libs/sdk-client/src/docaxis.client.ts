@@ -307,6 +307,11 @@ export class DocaxisClient {
     return { httpStatus: res.status, answer: await this.parse<T>(res) };
   }
 
+  /** Low level: one signed call answered as the raw Response, for downloads (bytes, not an SDK answer). */
+  async fetchRaw(path: string, opts: CallOptions = {}): Promise<Response> {
+    return this.send(path, opts);
+  }
+
   private async callOk<T>(path: string, opts: CallOptions): Promise<SdkOk<T>> {
     const { httpStatus, answer } = await this.call<T>(path, opts);
     if (answer.status !== 'OK') throw new DocaxisClientError(answer.ErrorCode, answer.ErrorDesc, httpStatus);

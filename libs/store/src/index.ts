@@ -6,5 +6,7 @@ export * from './entities/delivery.entity.js';
 export * from './entities/archived-package.entity.js';
 export * from './entities/delivery-history.entity.js';
 export * from './entities/receipt.entity.js';
+export * from './entities/archive-blob.entity.js';
+export * from './entities/archive-blob-chunk.entity.js';
 export * from './store.module.js';
 export * from './db-call.js';

@@ -71,9 +71,14 @@ const signOptions = (alg: SealAlgorithm, key: KeyObject) =>
 
 /** Signs a receipt: JWS compact serialisation (RFC 7515) with the seal chain in x5c. */
 export function signReceipt(seal: Seal, payload: ReceiptPayload): string {
-  const header: ReceiptHeader = {
+  return signSealedJws(seal, RECEIPT_TYPE, payload);
+}
+
+/** Signs any payload with the seal as a JWS of type `typ` (receipts, archive checkpoints), x5c = seal chain. */
+export function signSealedJws(seal: Seal, typ: string, payload: object): string {
+  const header = {
     alg: seal.alg,
-    typ: RECEIPT_TYPE,
+    typ,
     x5c: seal.chain.map((c) => c.raw.toString('base64')),
   };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
@@ -101,10 +106,13 @@ function splitJws(jws: string): [string, string, string] {
   return parts as [string, string, string];
 }
 
-function parseHeader(segment: string): { header: ReceiptHeader; certificates: X509Certificate[] } {
+function parseHeader(
+  segment: string,
+  typ: string = RECEIPT_TYPE,
+): { header: ReceiptHeader; certificates: X509Certificate[] } {
   const h = parseJson(segment, 'protected header') as Partial<ReceiptHeader> | null;
   if (!h || typeof h !== 'object') throw malformed('the protected header is not an object');
-  if (h.typ !== RECEIPT_TYPE) throw malformed(`typ is ${JSON.stringify(h.typ)}, not ${RECEIPT_TYPE}`);
+  if (h.typ !== typ) throw malformed(`typ is ${JSON.stringify(h.typ)}, not ${typ}`);
   if (h.alg !== 'RS256' && h.alg !== 'ES256') {
     throw new DxError(
       'SIG_ALGORITHM',
@@ -157,8 +165,33 @@ export function decodeReceipt(jws: string): DecodedReceipt {
  * Errors: SIG_MALFORMED, SIG_ALGORITHM, SIG_INVALID, CERT_* (from the trust store), CERT_BINDING.
  */
 export function verifyReceipt(jws: string, opts: { trust?: ReceiptTrust } = {}): ReceiptPayload {
+  const { leaf, extra, payloadSegment } = verifySealedJws(jws, RECEIPT_TYPE);
+  const payload = checkPayload(parseJson(payloadSegment, 'payload'));
+  if (opts.trust) {
+    const at = new Date(payload.at);
+    if (Number.isNaN(at.getTime())) throw malformed(`at ${JSON.stringify(payload.at)} is not a time`);
+    const verified = opts.trust.verify(leaf, { at, purpose: 'seal', extra }) as
+      { organId?: string } | undefined;
+    if (verified?.organId && verified.organId !== payload.axis) {
+      throw new DxError(
+        'CERT_BINDING',
+        `the seal certificate belongs to ${verified.organId}, but the receipt names axis ${payload.axis}`,
+      );
+    }
+  }
+  return payload;
+}
+
+/**
+ * Verifies the signature of a seal-signed JWS of type `typ` with its x5c leaf (before the payload is read).
+ * The caller reads the payload and checks the chain. Errors: SIG_MALFORMED, SIG_ALGORITHM, SIG_INVALID.
+ */
+export function verifySealedJws(
+  jws: string,
+  typ: string,
+): { leaf: X509Certificate; extra: X509Certificate[]; payloadSegment: string; payload: unknown } {
   const [h, p, s] = splitJws(jws);
-  const { header, certificates } = parseHeader(h);
+  const { header, certificates } = parseHeader(h, typ);
   const [leaf, ...extra] = certificates;
   const key = createPublicKey(leaf.publicKey.export({ type: 'spki', format: 'pem' }));
   // The header's alg must be what the certificate's key does, so a key is never used with another algorithm.
@@ -174,19 +207,10 @@ export function verifyReceipt(jws: string, opts: { trust?: ReceiptTrust } = {}):
     signOptions(header.alg, key),
     Buffer.from(s, 'base64url'),
   );
-  if (!ok) throw new DxError('SIG_INVALID', `the receipt's signature does not verify with ${leaf.subject}`);
-  const payload = checkPayload(parseJson(p, 'payload'));
-  if (opts.trust) {
-    const at = new Date(payload.at);
-    if (Number.isNaN(at.getTime())) throw malformed(`at ${JSON.stringify(payload.at)} is not a time`);
-    const verified = opts.trust.verify(leaf, { at, purpose: 'seal', extra }) as
-      { organId?: string } | undefined;
-    if (verified?.organId && verified.organId !== payload.axis) {
-      throw new DxError(
-        'CERT_BINDING',
-        `the seal certificate belongs to ${verified.organId}, but the receipt names axis ${payload.axis}`,
-      );
-    }
-  }
-  return payload;
+  if (!ok)
+    throw new DxError(
+      'SIG_INVALID',
+      `the ${typ === RECEIPT_TYPE ? 'receipt' : typ}'s signature does not verify with ${leaf.subject}`,
+    );
+  return { leaf, extra, payloadSegment: p, payload: parseJson(p, 'payload') };
 }

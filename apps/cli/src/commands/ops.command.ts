@@ -12,7 +12,7 @@ import { findAxis, localNatsAdmin, readHubState, runningIn } from '#local-hub';
  * NATS and Postgres of the local hub, or of one axis (`--axis`) of the local topology, unless NATS_URL /
  * DATABASE_URL say otherwise.
  */
-function endpoints(cmd: Command): { natsUrl: string; databaseUrl: string; natsAuth?: NatsAuth } {
+export function endpoints(cmd: Command): { natsUrl: string; databaseUrl: string; natsAuth?: NatsAuth } {
   const { stateDir, axis } = cmd.optsWithGlobals<{ stateDir: string; axis?: string }>();
   const dir = resolve(stateDir);
   const cfg = loadConfig();

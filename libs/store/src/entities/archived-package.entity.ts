@@ -7,8 +7,10 @@ export class ArchivedPackageEntity {
   @Column({ name: 'sender_organ_id', type: 'text' }) senderOrganId: string;
   @Column({ type: 'char', length: 64 }) sha256: string;
   @Column({ name: 'size_bytes', type: 'bigint' }) sizeBytes: string;
-  /** The original bytes exactly as received; never re-serialised. */
-  @Column({ type: 'bytea', select: false }) content: Buffer;
+  /** The original bytes exactly as received; never re-serialised. Null when kept in a blob (`blobSha256`). */
+  @Column({ type: 'bytea', select: false, nullable: true }) content: Buffer | null;
+  /** The archive_blob holding the original bytes of a large package (its sha256), or null when inline. */
+  @Column({ name: 'blob_sha256', type: 'char', length: 64, nullable: true }) blobSha256: string | null;
   @Column({ name: 'document_id', type: 'text' }) documentId: string;
   @Column({ name: 'code_number', type: 'text', nullable: true }) codeNumber: string | null;
   @Column({ name: 'code_notation', type: 'text', nullable: true }) codeNotation: string | null;
