@@ -70,6 +70,35 @@ export type ChainRecord = PackageRecord | EventRecord | TombstoneRecord;
 
 export const iso = (d: Date | string): string => new Date(d).toISOString();
 
+/** The archived_package columns a package's chain record is made of (a SELECT list; alias the table `p`). */
+export const PACKAGE_RECORD_COLUMNS =
+  'p.doc_id, p.message_type, p.sender_organ_id, p.document_id, p.sha256, p.size_bytes, p.accepted_at, p.trace';
+
+/** Those columns as node-postgres returns them. */
+export interface PackageRecordRow {
+  doc_id: string;
+  message_type: string;
+  sender_organ_id: string;
+  document_id: string;
+  sha256: string;
+  size_bytes: string | number;
+  accepted_at: Date;
+  trace: unknown[] | null;
+}
+
+/** The chain record of a package read back from the database (PACKAGE_RECORD_COLUMNS). */
+export const packageRecordOfRow = (p: PackageRecordRow): PackageRecord =>
+  packageRecordOf({
+    docId: p.doc_id,
+    messageType: p.message_type,
+    senderOrganId: p.sender_organ_id,
+    documentId: p.document_id,
+    sha256: p.sha256,
+    sizeBytes: Number(p.size_bytes),
+    acceptedAt: p.accepted_at,
+    trace: p.trace,
+  });
+
 /** The chain record of an archived package, from the row's columns (as written, or as read back). */
 export function packageRecordOf(r: {
   docId: string;

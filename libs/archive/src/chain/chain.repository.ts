@@ -3,7 +3,9 @@ import {
   eventRecordOf,
   GENESIS_DIGEST,
   linkDigest,
-  packageRecordOf,
+  PACKAGE_RECORD_COLUMNS,
+  packageRecordOfRow,
+  type PackageRecordRow,
   recordDigest,
   type ChainRecord,
 } from './chain.digest.js';
@@ -66,38 +68,15 @@ export async function adoptLegacyRows(ds: DataSource): Promise<{ packages: numbe
   const [{ first }] = (await ds.query(q)) as { first: Date | null }[];
   const since = first ?? new Date('9999-12-31T00:00:00Z');
   const packages = (await ds.query(
-    `SELECT doc_id, message_type, sender_organ_id, document_id, sha256, size_bytes, accepted_at, trace
+    `SELECT ${PACKAGE_RECORD_COLUMNS}
        FROM archived_package p
       WHERE p.archived_at < $1
         AND NOT EXISTS (SELECT 1 FROM archive_chain c WHERE c.kind = 'package' AND c.ref = p.doc_id::text)
       ORDER BY p.archived_at, p.doc_id`,
     [since],
-  )) as {
-    doc_id: string;
-    message_type: string;
-    sender_organ_id: string;
-    document_id: string;
-    sha256: string;
-    size_bytes: string;
-    accepted_at: Date;
-    trace: unknown[];
-  }[];
+  )) as PackageRecordRow[];
   for (const p of packages) {
-    await ds.transaction((m) =>
-      appendChainRecord(
-        m,
-        packageRecordOf({
-          docId: p.doc_id,
-          messageType: p.message_type,
-          senderOrganId: p.sender_organ_id,
-          documentId: p.document_id,
-          sha256: p.sha256,
-          sizeBytes: Number(p.size_bytes),
-          acceptedAt: p.accepted_at,
-          trace: p.trace,
-        }),
-      ),
-    );
+    await ds.transaction((m) => appendChainRecord(m, packageRecordOfRow(p)));
   }
   const events = (await ds.query(
     `SELECT event_id, doc_id, recipient_organ_id, message_type, event, status_code, reason, at

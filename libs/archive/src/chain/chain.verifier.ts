@@ -5,7 +5,8 @@ import {
   eventRecordOf,
   GENESIS_DIGEST,
   iso,
-  packageRecordOf,
+  packageRecordOfRow,
+  type PackageRecordRow,
   recordDigest,
   type ChainKind,
 } from './chain.digest.js';
@@ -230,16 +231,8 @@ function checkRecord(
       : [`altered: tombstone of package ${r.ref} (seq ${seq})`];
   }
   const problems: string[] = [];
-  const record = packageRecordOf({
-    docId: r.p_doc_id,
-    messageType: r.message_type!,
-    senderOrganId: r.sender_organ_id!,
-    documentId: r.document_id!,
-    sha256: r.sha256!,
-    sizeBytes: Number(r.size_bytes),
-    acceptedAt: r.accepted_at!,
-    trace: r.trace,
-  });
+  // The LEFT JOIN found the row (p_doc_id is set), so its package columns are all there.
+  const record = packageRecordOfRow({ ...r, doc_id: r.p_doc_id } as PackageRecordRow);
   if (recordDigest(record) !== r.record_digest) problems.push(`altered: package ${r.ref} (seq ${seq})`);
   if (!r.has_content) bytesMissing.set(r.ref, seq);
   else if (!r.blob_sha256 && r.content_sha256 !== r.sha256) {

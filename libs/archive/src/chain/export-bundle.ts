@@ -3,7 +3,14 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { DxError } from '#contracts';
 import type { ReceiptTrust } from '#trust';
-import { linkDigest, packageRecordOf, recordDigest, type PackageRecord } from './chain.digest.js';
+import {
+  linkDigest,
+  PACKAGE_RECORD_COLUMNS,
+  packageRecordOfRow,
+  recordDigest,
+  type PackageRecord,
+  type PackageRecordRow,
+} from './chain.digest.js';
 import { verifyCheckpoint } from './checkpoint.js';
 import type { Queryable } from './chain.verifier.js';
 
@@ -47,23 +54,16 @@ export async function buildExport(
   blobs?: { read(sha256: string): Promise<Buffer | null> },
 ): Promise<ExportBundle> {
   const q = async <T>(sql: string, params: unknown[]): Promise<T[]> => (await db.query(sql, params)) as T[];
-  const [p] = await q<{
-    doc_id: string;
-    message_type: string;
-    sender_organ_id: string;
-    document_id: string;
-    sha256: string;
-    size_bytes: string;
-    accepted_at: Date;
-    trace: unknown[];
-    content: Buffer | null;
-    blob_sha256: string | null;
-    removed_at: Date | null;
-    removal_reason: string | null;
-  }>(
-    `SELECT doc_id, message_type, sender_organ_id, document_id, sha256, size_bytes, accepted_at, trace, content,
-            blob_sha256, removed_at, removal_reason
-       FROM archived_package WHERE doc_id::text = $1`,
+  const [p] = await q<
+    PackageRecordRow & {
+      content: Buffer | null;
+      blob_sha256: string | null;
+      removed_at: Date | null;
+      removal_reason: string | null;
+    }
+  >(
+    `SELECT ${PACKAGE_RECORD_COLUMNS}, p.content, p.blob_sha256, p.removed_at, p.removal_reason
+       FROM archived_package p WHERE p.doc_id::text = $1`,
     [docId],
   );
   if (!p) throw new DxError('DOC_NOT_FOUND', `no archived package ${docId}`);
@@ -115,16 +115,7 @@ export async function buildExport(
     docId,
     exportedAt: new Date().toISOString(),
     original: p.content ? p.content.toString('base64') : null,
-    record: packageRecordOf({
-      docId: p.doc_id,
-      messageType: p.message_type,
-      senderOrganId: p.sender_organ_id,
-      documentId: p.document_id,
-      sha256: p.sha256,
-      sizeBytes: Number(p.size_bytes),
-      acceptedAt: p.accepted_at,
-      trace: p.trace,
-    }),
+    record: packageRecordOfRow(p),
     chain: chain.map((c) => ({
       seq: Number(c.seq),
       kind: c.kind,
