@@ -2,24 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { MessageType, TraceHop } from '#contracts';
+import type { ArchiveColumns } from '../archive.metadata.js';
 
 /** An archived package's record without its bytes, with the signature verdict recorded at acceptance. */
-export interface ArchivedDocumentRow {
+export interface ArchivedDocumentRow extends ArchiveColumns {
   docId: string;
   messageType: MessageType;
   senderOrganId: string;
-  documentId: string;
   sha256: string;
   sizeBytes: number;
-  codeNumber: string | null;
-  codeNotation: string | null;
-  subject: string | null;
-  promulgationDate: string | null;
-  typeName: string | null;
-  priority: string | null;
-  businessDocType: string | null;
-  statusCode: string | null;
-  metadata: Record<string, unknown>;
   acceptedAt: Date;
   archivedAt: Date;
   trace: TraceHop[];
