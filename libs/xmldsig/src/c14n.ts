@@ -1,5 +1,5 @@
 // Canonical XML 1.0 (inclusive) and Exclusive XML Canonicalization 1.0, with and without comments, over the
-// sax-built tree: whole-document mode (optionally without one element subtree: the enveloped transform) and
+// parsed tree (xml-tree.ts): whole-document mode (optionally without one element subtree: the enveloped transform) and
 // subtree mode (SignedInfo). Written here instead of using xml-crypto because verification must be fast.
 import { DxError } from '#contracts';
 import { XML_NAMESPACE, type XmlDocument, type XmlElement, type XmlNode } from './xml-tree.js';
@@ -109,7 +109,7 @@ class Canonicalizer {
   /** Inclusive: every namespace in scope that the nearest output ancestor does not have with the same URI. */
   private inclusiveNamespaces(e: XmlElement, parent: NsContext, decls: [string, string][]): void {
     const ns = e.inScope;
-    if (ns === parent) return; // sax shares the map when the element declares nothing
+    if (ns === parent) return; // the parser shares the map when the element declares nothing
     for (const prefix in ns) {
       if (prefix === '' || prefix === 'xml' || prefix === 'xmlns') continue;
       if (!parent || parent[prefix] !== ns[prefix]) decls.push([prefix, ns[prefix]]);

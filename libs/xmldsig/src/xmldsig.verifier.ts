@@ -97,6 +97,31 @@ function c14nOf(e: XmlElement, path: string): C14nName {
   return c14nNameOf(uri) ?? fail('SIG_ALGORITHM', `${path} ${uri} is not a supported canonicalization`);
 }
 
+/** Parsed certificates by the SHA-256 of their DER: the same few certificates sign package after package and
+ * parsing one was a fifth of a verification. Only parsing is cached: every signature is still verified. */
+const parsedCertificates = new Map<string, X509Certificate>();
+const MAX_CACHED_CERTIFICATES = 1024;
+
+function certificateOf(der: Buffer, index: number): X509Certificate {
+  const key = createHash('sha256').update(der).digest('base64');
+  const cached = parsedCertificates.get(key);
+  if (cached) return cached;
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(der);
+    // OpenSSL parses the key lazily: a certificate can read fine and still hold a key that does not decode.
+    void cert.publicKey;
+  } catch (err) {
+    return fail('SIG_MALFORMED', `X509Certificate ${index + 1} cannot be read: ${(err as Error).message}`);
+  }
+  // Bounded: a flood of distinct certificates evicts the oldest instead of growing memory.
+  if (parsedCertificates.size >= MAX_CACHED_CERTIFICATES) {
+    parsedCertificates.delete(parsedCertificates.keys().next().value as string);
+  }
+  parsedCertificates.set(key, cert);
+  return cert;
+}
+
 /** The one Signature that may be verified, after the wrapping rules. */
 function theSignature(doc: XmlDocument): XmlElement {
   const { header, inHeader, dsigAnywhere } = findSignatures(doc);
@@ -211,17 +236,7 @@ export function verifyEnveloped(xml: Buffer | string, options: VerifyOptions = {
         )
     : [];
   if (!certElements.length) fail('SIG_MALFORMED', 'KeyInfo/X509Data holds no X509Certificate');
-  const certificates = certElements.map((e, i) => {
-    const der = base64(e, `X509Certificate ${i + 1}`);
-    try {
-      const cert = new X509Certificate(der);
-      // OpenSSL parses the key lazily: a certificate can read fine and still hold a key that does not decode.
-      void cert.publicKey;
-      return cert;
-    } catch (err) {
-      return fail('SIG_MALFORMED', `X509Certificate ${i + 1} cannot be read: ${(err as Error).message}`);
-    }
-  });
+  const certificates = certElements.map((e, i) => certificateOf(base64(e, `X509Certificate ${i + 1}`), i));
 
   // ---- the digest over the whole document minus the Signature (URI="" never includes comments)
   const signedContent = Buffer.from(
