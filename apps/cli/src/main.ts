@@ -12,6 +12,7 @@ import { registerPdfCommands } from './commands/pdf.command.js';
 import { registerArchiveCommands, registerVerifyExportCommand } from './commands/archive.command.js';
 import { registerArchiveEvidenceCommands } from './commands/archive-evidence.command.js';
 import { registerArchiveSearchCommands } from './commands/archive-search.command.js';
+import { registerBenchCommands } from './commands/bench.command.js';
 
 const program = new Command('docaxis')
   .description('docaxis: the hub through which agencies exchange signed edXML documents')
@@ -30,6 +31,7 @@ registerVerifyCommands(program);
 registerPdfCommands(program);
 registerArchiveCommands(program, [registerArchiveSearchCommands, registerArchiveEvidenceCommands]);
 registerVerifyExportCommand(program);
+registerBenchCommands(program);
 
 try {
   await program.parseAsync(process.argv);
