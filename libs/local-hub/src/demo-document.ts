@@ -31,6 +31,8 @@ export interface DemoDocumentInput {
   /** The document a revoke/update/replace refers to. */
   refersTo?: string;
   date?: Date;
+  /** The attachment (default: a small text file holding the subject and DocumentId). */
+  attachment?: { name: string; description: string; contentType: string; bytes: Buffer };
 }
 
 /** A complete, valid edXML document in the official layout, with a small attachment (demo and tests). */
@@ -71,25 +73,30 @@ export function buildDemoDocument(input: DemoDocumentInput): { bytes: Buffer; do
     ...(input.refersTo ? { DocumentId: input.refersTo } : {}),
   });
 
-  const content = Buffer.from(`${input.subject}\n${h.DocumentId}\n`, 'utf8').toString('base64');
+  const file = input.attachment ?? {
+    name: 'noi-dung.txt',
+    description: 'Nội dung',
+    contentType: 'text/plain',
+    bytes: Buffer.from(`${input.subject}\n${h.DocumentId}\n`, 'utf8'),
+  };
   const doc = new EdxmlDocument();
   doc.MessageHeader = h;
   doc.TraceHeaderList = trace;
   doc.references = [
     Object.assign(new ManifestReference(), {
       ContentId: 'cid:1',
-      ContentType: 'text/plain',
-      Description: 'Nội dung',
-      AttachmentName: 'noi-dung.txt',
+      ContentType: file.contentType,
+      Description: file.description,
+      AttachmentName: file.name,
     }),
   ];
   doc.attachments = [
     Object.assign(new Attachment(), {
       ContentId: 'cid:1',
-      AttachmentName: 'noi-dung.txt',
-      Description: 'Nội dung',
-      ContentType: 'text/plain',
-      ContentTransferEncoded: content,
+      AttachmentName: file.name,
+      Description: file.description,
+      ContentType: file.contentType,
+      ContentTransferEncoded: file.bytes.toString('base64'),
     }),
   ];
   return { bytes: buildEdxml(doc), documentId: h.DocumentId };
