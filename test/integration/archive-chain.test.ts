@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import {
   appendChainRecord,
   ArchiveRepository,
+  type ArchiveRow,
   BlobStore,
   buildExport,
   CheckpointService,
@@ -20,6 +21,7 @@ import {
   packageRecordOf,
 } from '#archive';
 import { TrustStore } from '#pki';
+import type { DeliveryEvent } from '#contracts';
 import { ensureDevSeal, loadSeal, type Seal } from '#trust';
 import { createDataSource, runMigrations } from '#store';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -38,9 +40,15 @@ describe('archive hash chain, checkpoints and verify', () => {
   let checkpoints: CheckpointService;
 
   async function archive(): Promise<string> {
-    const content = Buffer.from(`<edXMLEnvelope>${randomUUID()}</edXMLEnvelope>`);
-    const docId = randomUUID();
-    await repo.insertPackage({
+    const row = packageRow();
+    await repo.insertPackage(row);
+    return row.docId;
+  }
+  function packageRow(
+    content = Buffer.from(`<edXMLEnvelope>${randomUUID()}</edXMLEnvelope>`),
+    docId: string = randomUUID(),
+  ): ArchiveRow {
+    return {
       docId,
       messageType: 'edoc',
       senderOrganId: '000.00.00.K19',
@@ -58,8 +66,7 @@ describe('archive hash chain, checkpoints and verify', () => {
       businessDocType: null,
       statusCode: null,
       metadata: {},
-    });
-    return docId;
+    };
   }
   const event = (docId: string) =>
     repo.insertEvent({
@@ -103,6 +110,51 @@ describe('archive hash chain, checkpoints and verify', () => {
   // Every case starts from an intact archive.
   beforeEach(async () => {
     await dba(`TRUNCATE archive_chain, archive_checkpoint, audit_log, delivery_history, archived_package`);
+  });
+
+  it('writes a batch in one transaction: each package and event once, chained in order, verify finds nothing', async () => {
+    const earlier = packageRow();
+    await repo.insertPackage(earlier);
+    const [a, b] = [packageRow(), packageRow()];
+    const ev: DeliveryEvent = {
+      eventId: randomUUID(),
+      docId: a.docId,
+      recipient: '000.00.50.H19',
+      messageType: 'edoc',
+      event: 'recorded',
+      at: new Date().toISOString(),
+    };
+    const otherBytes = packageRow(Buffer.from('<edXMLEnvelope>other</edXMLEnvelope>'), a.docId);
+    const out = await repo.writeBatch([
+      { kind: 'package', row: a },
+      { kind: 'event', ev },
+      { kind: 'package', row: b },
+      { kind: 'package', row: a }, // a redelivery while the first copy is in the same batch
+      { kind: 'event', ev },
+      { kind: 'package', row: earlier }, // archived by an earlier transaction
+      { kind: 'package', row: otherBytes }, // same DocId, other bytes: reported, never stored
+    ]);
+    expect(out).toEqual([
+      { inserted: true, storedSha256: a.sha256 },
+      { inserted: true },
+      { inserted: true, storedSha256: b.sha256 },
+      { inserted: false, storedSha256: a.sha256 },
+      { inserted: false },
+      { inserted: false, storedSha256: earlier.sha256 },
+      { inserted: false, storedSha256: a.sha256 },
+    ]);
+    const chain: { kind: string; ref: string }[] = await ds.query(
+      `SELECT kind, ref FROM archive_chain ORDER BY seq`,
+    );
+    expect(chain).toEqual([
+      { kind: 'package', ref: earlier.docId },
+      { kind: 'package', ref: a.docId },
+      { kind: 'event', ref: ev.eventId },
+      { kind: 'package', ref: b.docId },
+    ]);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM archived_package`);
+    expect(n).toBe(3);
+    expect(await problems()).toEqual([]);
   });
 
   it('chains each archived package and event to the one before, and a redelivery adds nothing', async () => {

@@ -19,7 +19,8 @@ async function bootstrap(): Promise<void> {
         seconds: cfg.archiveCheckpointSeconds,
       },
     }),
-    { natsUrl: cfg.natsUrl, name: 'archive' },
+    // Many in flight so that the archive's group commit gathers large batches (ArchiveService).
+    { natsUrl: cfg.natsUrl, name: 'archive', concurrency: 128 },
     { logger: LEVELS.slice(0, LEVELS.indexOf(cfg.logLevel) + 1) },
   );
   await app.listen();

@@ -1,4 +1,4 @@
-import { dbCall } from '#store';
+import { dbCall, GroupCommit } from '#store';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -6,7 +6,7 @@ import { DxError, type DeliveryEvent, type MessageType, type TraceHop } from '#c
 import type { AcceptedPackageMeta } from '#bus';
 import { EdxmlError, parseEdxml, validateEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
 import { archiveColumns, type ReadProblem } from './archive.metadata.js';
-import { ArchiveRepository } from './archive.repository.js';
+import { ArchiveRepository, type ArchiveWrite, type ArchiveWritten } from './archive.repository.js';
 import { BlobStore } from './blobs/blob.store.js';
 
 export interface ArchiveResult {
@@ -58,17 +58,24 @@ export interface RecipientHistory {
   events: HistoryEvent[];
 }
 
+/** Items per archive transaction: enough to amortise the chain lock, few enough to keep a transaction short. */
+const WRITE_BATCH = 128;
+
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Keeps every accepted package byte for byte with searchable metadata, and the delivery history. */
 @Injectable()
 export class ArchiveService {
   private readonly logger = new Logger(ArchiveService.name);
+  /** Packages and events handled at the same time share one transaction (see ArchiveRepository.writeBatch). */
+  private readonly writes: GroupCommit<ArchiveWrite, ArchiveWritten>;
 
   constructor(
     @Inject(ArchiveRepository) private readonly repo: ArchiveRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
-  ) {}
+  ) {
+    this.writes = new GroupCommit((items) => this.repo.writeBatch(items), WRITE_BATCH);
+  }
 
   /**
    * Archives the original bytes. A hash that does not match the header is corruption: a permanent error, so
@@ -102,16 +109,19 @@ export class ArchiveService {
     const apart = this.blobs.storesApart(content.length);
     if (apart) await dbCall('store package bytes', () => this.blobs.put(sha256, content));
     const { inserted, storedSha256 } = await dbCall('archive package', () =>
-      this.repo.insertPackage({
-        ...cols,
-        docId: meta.docId,
-        messageType: meta.messageType,
-        senderOrganId: meta.from,
-        sha256,
-        content,
-        blobSha256: apart ? sha256 : null,
-        acceptedAt: new Date(meta.acceptedAt),
-        trace: meta.trace ?? [],
+      this.writes.submit({
+        kind: 'package',
+        row: {
+          ...cols,
+          docId: meta.docId,
+          messageType: meta.messageType,
+          senderOrganId: meta.from,
+          sha256,
+          content,
+          blobSha256: apart ? sha256 : null,
+          acceptedAt: new Date(meta.acceptedAt),
+          trace: meta.trace ?? [],
+        },
       }),
     );
     if (!inserted && storedSha256 !== sha256) {
@@ -131,7 +141,8 @@ export class ArchiveService {
 
   /** Records one delivery event; an event id seen before is ignored (returns false). */
   async recordEvent(ev: DeliveryEvent): Promise<boolean> {
-    return dbCall('record event', () => this.repo.insertEvent(ev));
+    const { inserted } = await dbCall('record event', () => this.writes.submit({ kind: 'event', ev }));
+    return inserted;
   }
 
   /** The original package bytes and their recorded hash, or null for an unknown DocId. */

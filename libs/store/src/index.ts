@@ -10,3 +10,5 @@ export * from './entities/archive-blob.entity.js';
 export * from './entities/archive-blob-chunk.entity.js';
 export * from './store.module.js';
 export * from './db-call.js';
+export * from './group-commit.js';
+export * from './sql-values.js';

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { valuesPlaceholders } from '#store';
 import {
   eventRecordOf,
   GENESIS_DIGEST,
@@ -49,13 +50,34 @@ const refOf = (r: ChainRecord): string => (r.kind === 'event' ? r.eventId : r.do
  */
 export async function appendChainRecord(m: EntityManager, record: ChainRecord): Promise<ChainLink> {
   const prev = await lockChainHead(m, 'archive', GENESIS_DIGEST);
-  const rd = recordDigest(record);
+  const [link] = await appendChainRecords(m, prev, [record]);
+  return link;
+}
+
+/**
+ * Appends records in order after `prev`, the head digest read under the chain lock the caller's transaction
+ * already holds (lockChainHead), in one statement.
+ */
+export async function appendChainRecords(
+  m: EntityManager,
+  prev: string,
+  records: ChainRecord[],
+): Promise<ChainLink[]> {
+  if (!records.length) return [];
+  const values: unknown[] = [];
+  for (const record of records) {
+    const rd = recordDigest(record);
+    const digest = linkDigest(prev, rd);
+    values.push(record.kind, refOf(record), rd, prev, digest);
+    prev = digest;
+  }
+  // VALUES rows take their seq in order, so the links follow seq as `archive verify` reads them.
   const rows: ChainSqlRow[] = await m.query(
-    `INSERT INTO archive_chain (kind, ref, record_digest, prev_digest, digest)
-     VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-    [record.kind, refOf(record), rd, prev, linkDigest(prev, rd)],
+    `INSERT INTO archive_chain (kind, ref, record_digest, prev_digest, digest) VALUES ${valuesPlaceholders(records.length, 5)}
+     RETURNING *`,
+    values,
   );
-  return toChainLink(rows[0]);
+  return rows.map(toChainLink).sort((a, b) => a.seq - b.seq);
 }
 
 /**
