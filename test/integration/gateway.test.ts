@@ -240,6 +240,28 @@ describe('gateway (SDK HTTP API)', () => {
       expect(nonces).toEqual([{ system_id: SYS_A }]);
     });
 
+    it('accepts exactly one of several requests racing with the same nonce (one INSERT for all of them)', async () => {
+      const body = documentBytes(K19, [H19], nextDocumentId(K19));
+      const headers = {
+        from: K19,
+        servicetype: 'eDoc',
+        messagetype: 'edoc',
+        'hash-file': sha(body),
+        ...signedHeaders(SYS_A, SECRET.A, { method: 'POST', path: SDK_PATHS.sendEdoc, body }),
+      };
+      const before = await submissionCount();
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          fetch(`${base}${SDK_PATHS.sendEdoc}`, { method: 'POST', headers, body }),
+        ),
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401, 401]);
+      for (const r of answers.filter((x) => x.status === 401)) {
+        expect(await r.json()).toMatchObject({ ErrorCode: 'AUTH_REPLAYED' });
+      }
+      expect(await submissionCount()).toBe(before + 1);
+    });
+
     it('keeps nonces per system, and a replay stays refused after a fresh request', async () => {
       const nonce = `shared-${randomBytes(12).toString('hex')}`;
       const signedCall = (systemId: string, secret: string) => {
@@ -524,6 +546,24 @@ describe('gateway (SDK HTTP API)', () => {
       expect(await submissionCount()).toBe(before);
       expect(await ourPackages(seq)).toEqual([]);
       expect((await ourPackages()).filter((m) => m.headers[HEADERS.docId] === docId)).toHaveLength(1);
+    });
+
+    it('answers identical sends racing each other with one DocId and one message', async () => {
+      const body = documentBytes(K19, [H19], nextDocumentId(K19));
+      const seq = await lastSeq(STREAMS.packages.name);
+      const before = await submissionCount();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => a.sendEdoc(body, { from: K19, messageType: 'edoc', to: [H19] })),
+      );
+      expect(new Set(answers.map((r) => r.docId)).size).toBe(1);
+      expect(answers.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect(await submissionCount()).toBe(before + 1);
+      const [{ published }] = await ds.query(
+        `SELECT published_at IS NOT NULL AS published FROM submission WHERE doc_id = $1`,
+        [answers[0].docId],
+      );
+      expect(published).toBe(true);
+      expect(await ourPackages(seq)).toHaveLength(1);
     });
 
     it('refuses the same DocumentId with other content: 409 DUPLICATE_DOCUMENT_ID naming both ids', async () => {

@@ -177,6 +177,21 @@ describe('receipts (hub seal)', () => {
     expect(n).toBe(1);
   });
 
+  it('answers identical sends racing each other with the one receipt that was stored', async () => {
+    const racing = documentBytes(K19, [H19], nextDocumentId(K19));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => a.sendEdoc(racing, { from: K19, messageType: 'edoc', to: [H19] })),
+    );
+    const [stored] = await ds.query(`SELECT jws FROM receipt WHERE doc_id = $1`, [answers[0].docId]);
+    expect(answers.map((r) => [r.docId, r.receipt])).toEqual(
+      answers.map(() => [answers[0].docId, stored.jws]),
+    );
+    expect(verifyReceipt(stored.jws, trust())).toMatchObject({
+      docId: answers[0].docId,
+      sha256: sha(racing),
+    });
+  });
+
   it("answers a recipient's acknowledgement with a receipt the sender then sees; a repeat answers the first", async () => {
     await deliverAndArchive(docId, body, [H19, H20]);
     const [ack] = await b.updateStatus(docId, 'done', H19);

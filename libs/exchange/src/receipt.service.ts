@@ -8,7 +8,12 @@ import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
 import type { Caller } from './exchange.types.js';
 import { requireDocId } from './pagination.js';
 import { ReceiptRepository, type Queryable, type ReceiptRow } from './receipt.repository.js';
-import { SubmissionRepository, type SubmissionRow } from './submission.repository.js';
+import {
+  SubmissionRepository,
+  type NewSubmission,
+  type PresignedReceipt,
+  type SubmissionRow,
+} from './submission.repository.js';
 
 /** What an acknowledgement receipt attests besides the package. */
 export interface Acknowledgement {
@@ -49,11 +54,18 @@ export class ReceiptService {
 
   /** The submission receipt of an accepted package: the one recorded, or a new one. */
   async forSubmission(q: Queryable, s: SubmissionRow): Promise<string | undefined> {
-    return this.issue(q, { docId: s.docId, kind: 'submission', agency: null, ackStatus: null }, s, () => ({
-      systemId: s.systemId,
-      at: iso(s.acceptedAt),
-      ...(s.toHeader.length ? { to: s.toHeader } : {}),
-    }));
+    return this.issue(q, { docId: s.docId, kind: 'submission', agency: null, ackStatus: null }, s, () =>
+      submissionClaims(s.systemId, s.acceptedAt, s.toHeader),
+    );
+  }
+
+  /**
+   * The receipt of a submission about to be recorded at `acceptedAt` (SubmissionRepository.insertNew writes
+   * both in one statement); undefined without a seal.
+   */
+  presignSubmission(s: NewSubmission, acceptedAt: Date): PresignedReceipt | undefined {
+    const signed = this.sign('submission', s, submissionClaims(s.systemId, acceptedAt, s.toHeader));
+    return signed && { receiptId: signed.payload.receiptId, createdAt: signed.payload.at, jws: signed.jws };
   }
 
   /** Receipts of recipients' acknowledgements of a package, by agency; the first one per (agency, status). */
@@ -94,13 +106,29 @@ export class ReceiptService {
     s: SubmissionRow,
     specific: () => Partial<ReceiptPayload>,
   ): Promise<string | undefined> {
-    const seal = this.options.seal;
-    if (!seal) return undefined;
+    if (!this.options.seal) return undefined;
     const existing = await this.receipts.find(q, key);
     if (existing) return existing.jws;
+    const { payload, jws } = this.sign(key.kind, s, specific())!;
+    const row = await this.receipts.insertOrFind(q, {
+      ...key,
+      receiptId: payload.receiptId,
+      createdAt: payload.at,
+      jws,
+    });
+    return row.jws;
+  }
+
+  private sign(
+    kind: ReceiptPayload['kind'],
+    s: NewSubmission,
+    specific: Partial<ReceiptPayload>,
+  ): { payload: ReceiptPayload; jws: string } | undefined {
+    const seal = this.options.seal;
+    if (!seal) return undefined;
     const payload: ReceiptPayload = {
       v: 1,
-      kind: key.kind,
+      kind,
       axis: this.options.axisOrganId,
       docId: s.docId,
       documentId: s.documentId,
@@ -110,15 +138,14 @@ export class ReceiptService {
       systemId: s.systemId,
       at: '',
       receiptId: randomUUID(),
-      ...specific(),
+      ...specific,
     };
-    const jws = signReceipt(seal, payload);
-    const row = await this.receipts.insertOrFind(q, {
-      ...key,
-      receiptId: payload.receiptId,
-      createdAt: payload.at,
-      jws,
-    });
-    return row.jws;
+    return { payload, jws: signReceipt(seal, payload) };
   }
 }
+
+const submissionClaims = (systemId: string, acceptedAt: Date, to: string[]): Partial<ReceiptPayload> => ({
+  systemId,
+  at: iso(acceptedAt),
+  ...(to.length ? { to } : {}),
+});

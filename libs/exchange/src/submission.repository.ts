@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PackageSignature, TraceHop } from '#sdk-client';
+import { GroupCommit, valuesPlaceholders } from '#store';
 import { withDatabase } from './db-errors.js';
 import type { MessageType } from './exchange.types.js';
 import type { Queryable } from './receipt.repository.js';
@@ -28,6 +29,34 @@ export interface SubmissionRow {
 
 export type NewSubmission = Omit<SubmissionRow, 'acceptedAt' | 'publishedAt'>;
 
+/** A receipt signed for a submission before it is inserted, so both are written by one statement. */
+export interface PresignedReceipt {
+  receiptId: string;
+  createdAt: string;
+  jws: string;
+}
+
+const submissionValues = (row: NewSubmission): unknown[] => [
+  row.docId,
+  row.messageType,
+  row.senderOrganId,
+  row.systemId,
+  row.documentKey,
+  row.documentId,
+  row.sha256,
+  row.sizeBytes,
+  row.toHeader,
+  JSON.stringify(row.trace),
+  row.originAxis,
+  row.signature.verdict,
+  row.signature.code ?? null,
+  row.signature.message ?? null,
+  row.signature.signer ? JSON.stringify(row.signature.signer) : null,
+];
+
+const SUBMISSION_COLUMNS = `doc_id, message_type, sender_organ_id, system_id, document_key, document_id,
+  sha256, size_bytes, to_header, trace, origin_axis, signature_verdict, signature_code, signature_message, signer`;
+
 const columns = (t: string): string =>
   `${t}.doc_id AS "docId", ${t}.message_type AS "messageType", ${t}.sender_organ_id AS "senderOrganId",
    ${t}.system_id AS "systemId", ${t}.document_key AS "documentKey", ${t}.document_id AS "documentId",
@@ -40,7 +69,51 @@ const columns = (t: string): string =>
 /** The submission table: one row per accepted package, unique per (sender, message type, document key). */
 @Injectable()
 export class SubmissionRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  /** Marks of sends answered at the same time share one UPDATE. */
+  private readonly published: GroupCommit<string, null>;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    this.published = new GroupCommit(async (docIds) => {
+      await this.ds.query(
+        `UPDATE submission SET published_at = now() WHERE doc_id = ANY($1::uuid[]) AND published_at IS NULL`,
+        [docIds],
+      );
+      return docIds.map(() => null);
+    });
+  }
+
+  /**
+   * Records a new package, accepted at `acceptedAt`, with its submission receipt (if any) in one statement, so
+   * both commit together in one round trip. Null when its idempotency key is taken: a repeated send, which
+   * insertOrFind then answers.
+   */
+  async insertNew(
+    row: NewSubmission,
+    acceptedAt: Date,
+    receipt: PresignedReceipt | undefined,
+  ): Promise<SubmissionRow | null> {
+    const params = [...submissionValues(row), acceptedAt];
+    const at = params.length;
+    let withReceipt = '';
+    if (receipt) {
+      params.push(receipt.receiptId, receipt.createdAt, receipt.jws);
+      withReceipt = `, r AS (
+           INSERT INTO receipt (receipt_id, doc_id, kind, agency, ack_status, created_at, jws)
+           SELECT $${at + 1}, s.doc_id, 'submission', NULL, NULL, $${at + 2}, $${at + 3} FROM s)`;
+    }
+    const rows: SubmissionRow[] = await withDatabase('recording the submission', () =>
+      this.ds.query(
+        `WITH s AS (
+           INSERT INTO submission (${SUBMISSION_COLUMNS}, accepted_at)
+           VALUES (${valuesPlaceholders(1, at).slice(1, -1)})
+           ON CONFLICT ON CONSTRAINT submission_idempotency DO NOTHING
+           RETURNING *)${withReceipt}
+         SELECT ${columns('s')} FROM s`,
+        params,
+      ),
+    );
+    return rows[0] ?? null;
+  }
 
   /**
    * Records a new package, or finds the one already recorded under the same idempotency key (never
@@ -53,29 +126,11 @@ export class SubmissionRepository {
   ): Promise<{ row: SubmissionRow; inserted: boolean }> {
     return withDatabase('recording the submission', async () => {
       const inserted: SubmissionRow[] = await q.query(
-        `INSERT INTO submission (doc_id, message_type, sender_organ_id, system_id, document_key, document_id,
-           sha256, size_bytes, to_header, trace, origin_axis, signature_verdict, signature_code,
-           signature_message, signer)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        `INSERT INTO submission (${SUBMISSION_COLUMNS})
+         VALUES (${valuesPlaceholders(1, 15).slice(1, -1)})
          ON CONFLICT ON CONSTRAINT submission_idempotency DO NOTHING
          RETURNING ${columns('submission')}`,
-        [
-          row.docId,
-          row.messageType,
-          row.senderOrganId,
-          row.systemId,
-          row.documentKey,
-          row.documentId,
-          row.sha256,
-          row.sizeBytes,
-          row.toHeader,
-          JSON.stringify(row.trace),
-          row.originAxis,
-          row.signature.verdict,
-          row.signature.code ?? null,
-          row.signature.message ?? null,
-          row.signature.signer ? JSON.stringify(row.signature.signer) : null,
-        ],
+        submissionValues(row),
       );
       if (inserted.length) return { row: inserted[0], inserted: true };
       const existing: SubmissionRow[] = await q.query(
@@ -135,10 +190,6 @@ export class SubmissionRepository {
   }
 
   async markPublished(docId: string): Promise<void> {
-    await withDatabase('marking the submission published', () =>
-      this.ds.query(`UPDATE submission SET published_at = now() WHERE doc_id = $1 AND published_at IS NULL`, [
-        docId,
-      ]),
-    );
+    await withDatabase('marking the submission published', () => this.published.submit(docId));
   }
 }

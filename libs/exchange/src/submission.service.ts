@@ -9,7 +9,7 @@ import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
 import type { ForwardedInput, SubmitInput, SubmitResult } from './exchange.types.js';
 import { ReceiptService } from './receipt.service.js';
 import { inspectForwarded, inspectSubmission, type InspectedSubmission } from './submission.inspector.js';
-import { SubmissionRepository, type SubmissionRow } from './submission.repository.js';
+import { SubmissionRepository, type NewSubmission, type SubmissionRow } from './submission.repository.js';
 import { checkTrace, parseTraceHeader, withHop } from './trace.js';
 
 /** Who hands a package to the hub: a connected system, or the connector with what the parent axis delivered. */
@@ -82,46 +82,55 @@ export class SubmissionService {
    */
   private async accept(a: Acceptance): Promise<SubmitResult> {
     const s = a.inspected;
-    const { row, inserted, receipt } = await this.submissions.transaction(
-      'recording the submission',
-      async (em) => {
-        const found = await this.submissions.insertOrFind(
-          {
-            docId: randomUUID(),
-            messageType: s.messageType,
-            senderOrganId: s.from,
-            systemId: a.systemId,
-            documentKey: s.documentKey,
-            documentId: s.documentId,
-            sha256: s.sha256,
-            sizeBytes: s.sizeBytes,
-            toHeader: s.to,
-            trace: a.trace,
-            originAxis: a.originAxis,
-            signature: a.signature,
-          },
-          em,
-        );
-        if (!found.inserted && found.row.sha256 !== s.sha256) {
-          throw new DxError(
-            'DUPLICATE_DOCUMENT_ID',
-            `DocumentId ${s.documentId} was already sent by ${s.from} with different content as DocId ${found.row.docId}; ` +
-              'a changed document needs a new DocumentId (or an update/replace package)',
-          );
-        }
-        return { ...found, receipt: await this.receipts.forSubmission(em, found.row) };
-      },
-    );
+    const fresh: NewSubmission = {
+      docId: randomUUID(),
+      messageType: s.messageType,
+      senderOrganId: s.from,
+      systemId: a.systemId,
+      documentKey: s.documentKey,
+      documentId: s.documentId,
+      sha256: s.sha256,
+      sizeBytes: s.sizeBytes,
+      toHeader: s.to,
+      trace: a.trace,
+      originAxis: a.originAxis,
+      signature: a.signature,
+    };
+    // The common case, a new package, is one statement (row and receipt); a repeat finds the first acceptance.
+    const acceptedAt = new Date();
+    const presigned = this.receipts.presignSubmission(fresh, acceptedAt);
+    const inserted = await this.submissions.insertNew(fresh, acceptedAt, presigned);
+    const { row, receipt, duplicate } = inserted
+      ? { row: inserted, receipt: presigned?.jws, duplicate: false }
+      : await this.findAccepted(fresh);
     if (row.publishedAt === null) {
       await this.publish(row, s.serviceType, a.body);
       await this.submissions.markPublished(row.docId);
     }
     return {
       docId: row.docId,
-      duplicate: !inserted,
+      duplicate,
       ...(receipt ? { receipt } : {}),
       signature: row.signature,
     };
+  }
+
+  /** The acceptance a repeated send refers to, with its receipt; a changed package under the same key is refused. */
+  private async findAccepted(
+    fresh: NewSubmission,
+  ): Promise<{ row: SubmissionRow; receipt?: string; duplicate: boolean }> {
+    return this.submissions.transaction('recording the submission', async (em) => {
+      const found = await this.submissions.insertOrFind(fresh, em);
+      if (!found.inserted && found.row.sha256 !== fresh.sha256) {
+        throw new DxError(
+          'DUPLICATE_DOCUMENT_ID',
+          `DocumentId ${fresh.documentId} was already sent by ${fresh.senderOrganId} with different content as ` +
+            `DocId ${found.row.docId}; a changed document needs a new DocumentId (or an update/replace package)`,
+        );
+      }
+      const receipt = await this.receipts.forSubmission(em, found.row);
+      return { row: found.row, receipt, duplicate: !found.inserted };
+    });
   }
 
   private async publish(row: SubmissionRow, serviceType: string, body: Buffer): Promise<void> {

@@ -22,6 +22,14 @@ import { generateSecret, SecretBox } from './secret-box.js';
  */
 @Injectable()
 export class RegistryService {
+  /**
+   * Systems and their agencies as every authenticated call needs them (two queries per gateway request
+   * otherwise). Dropped on any write through this process; another registry process's write is seen within
+   * AUTH_CACHE_MS.
+   */
+  private readonly authCache = new Map<string, { system: RegistrySystemEntity | null; at: number }>();
+  private readonly principalCache = new Map<string, { reply: AuthVerifyReply; at: number }>();
+
   constructor(
     private readonly repo: RegistryRepository,
     @Inject(SecretBox) private readonly box: SecretBox,
@@ -48,7 +56,7 @@ export class RegistryService {
    * Answers the OrganIds the system may send for.
    */
   async verify(req: { systemId: string; stringToSign: string; signature: string }): Promise<AuthVerifyReply> {
-    const system = await this.repo.findSystem(req.systemId);
+    const system = await this.findSystem(req.systemId);
     if (!system) throw new DxError('AUTH_UNKNOWN_SYSTEM', `unknown system ${req.systemId}`);
     let secret: string;
     try {
@@ -71,21 +79,48 @@ export class RegistryService {
    * role and auth mode. AUTH_UNKNOWN_SYSTEM when it is not registered.
    */
   async principal(systemId: string): Promise<AuthVerifyReply> {
-    const system = await this.repo.findSystem(systemId);
+    const system = await this.findSystem(systemId);
     if (!system) throw new DxError('AUTH_UNKNOWN_SYSTEM', `unknown system ${systemId}`);
     return this.principalOf(system);
   }
 
+  private async findSystem(systemId: string): Promise<RegistrySystemEntity | null> {
+    const hit = fresh(this.authCache.get(systemId));
+    if (hit) return hit.system;
+    const system = await this.repo.findSystem(systemId);
+    remember(this.authCache, systemId, { system, at: Date.now() });
+    return system;
+  }
+
   private async principalOf(system: RegistrySystemEntity): Promise<AuthVerifyReply> {
+    const hit = fresh(this.principalCache.get(system.systemId));
+    if (hit) return hit.reply;
     // An archivist acts for no agency, whatever rows may still name it.
     const agencies = system.role === 'archivist' ? [] : await this.repo.systemAgencyIds(system.systemId);
-    return {
+    const reply: AuthVerifyReply = {
       systemId: system.systemId,
       agencies,
       role: system.role,
       auth: system.auth,
       signaturePolicy: system.signaturePolicy,
     };
+    remember(this.principalCache, system.systemId, { reply, at: Date.now() });
+    return reply;
+  }
+
+  /** A registry write: what the caches hold may change, also for reads that overlapped the write. */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.forgetAuth();
+    try {
+      return await write();
+    } finally {
+      this.forgetAuth();
+    }
+  }
+
+  private forgetAuth(): void {
+    this.authCache.clear();
+    this.principalCache.clear();
   }
 
   /**
@@ -99,29 +134,33 @@ export class RegistryService {
     >,
   ): Promise<UpsertSystemReply> {
     const secret = req.secret ?? generateSecret();
-    await this.repo.upsertSystem(req.systemId, req.name, this.box.seal(secret, req.systemId), {
-      role: req.role,
-      auth: req.auth,
-      signaturePolicy: req.signaturePolicy,
-    });
+    await this.writing(() =>
+      this.repo.upsertSystem(req.systemId, req.name, this.box.seal(secret, req.systemId), {
+        role: req.role,
+        auth: req.auth,
+        signaturePolicy: req.signaturePolicy,
+      }),
+    );
     return { systemId: req.systemId, secret };
   }
 
   /** Imports CSV or JSON (see registry.import.ts) in one transaction: all rows or none. */
   async import(format: 'csv' | 'json', content: string): Promise<ImportRegistryReply> {
     const parsed = parseImport(format, content);
-    return this.repo.importAll({
-      systems: parsed.systems.map((s) => ({
-        systemId: s.systemId,
-        name: s.name,
-        where: s.where,
-        secretEnc: s.secret === null ? null : this.box.seal(s.secret, s.systemId),
-        role: s.role,
-        auth: s.auth,
-        signaturePolicy: s.signaturePolicy,
-      })),
-      agencies: parsed.agencies,
-    });
+    return this.writing(() =>
+      this.repo.importAll({
+        systems: parsed.systems.map((s) => ({
+          systemId: s.systemId,
+          name: s.name,
+          where: s.where,
+          secretEnc: s.secret === null ? null : this.box.seal(s.secret, s.systemId),
+          role: s.role,
+          auth: s.auth,
+          signaturePolicy: s.signaturePolicy,
+        })),
+        agencies: parsed.agencies,
+      }),
+    );
   }
 
   async isEmpty(): Promise<boolean> {
@@ -131,4 +170,17 @@ export class RegistryService {
   currentVersion(): Promise<number> {
     return this.repo.currentVersion();
   }
+}
+
+/** How long a system's credentials and agencies are reused from memory (see RegistryService.authCache). */
+export const AUTH_CACHE_MS = 2000;
+/** Bounds the caches: past this many systems, they start over. */
+const AUTH_CACHE_ENTRIES = 10_000;
+
+const fresh = <T extends { at: number }>(e: T | undefined): T | undefined =>
+  e && Date.now() - e.at < AUTH_CACHE_MS ? e : undefined;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  if (cache.size >= AUTH_CACHE_ENTRIES) cache.clear();
+  cache.set(key, value);
 }
