@@ -48,6 +48,29 @@ export type BusinessStatusResult = 'applied' | 'stale' | 'missing';
 const OPEN_DELIVERY = `(state IN ('pending', 'outbound')
   OR (state = 'forwarded' AND message_type = 'edoc' AND business_status IS NULL))`;
 
+type Queryable = Pick<EntityManager, 'query'>;
+
+const DELIVERY_COLUMNS = `recipient_organ_id AS recipient, message_type, state, failure_code, failure_reason,
+  created_at`;
+
+interface DeliverySqlRow {
+  recipient: string;
+  message_type: MessageType;
+  state: DeliveryState;
+  failure_code: string | null;
+  failure_reason: string | null;
+  created_at: Date;
+}
+
+const toStored = (r: DeliverySqlRow): StoredDelivery => ({
+  recipient: r.recipient,
+  messageType: r.message_type,
+  state: r.state,
+  failureCode: r.failure_code,
+  failureReason: r.failure_reason,
+  createdAt: r.created_at,
+});
+
 @Injectable()
 export class DeliveryRepository {
   /**
@@ -83,27 +106,52 @@ export class DeliveryRepository {
     return inserted.length;
   }
 
-  async listForDoc(em: EntityManager, docId: string): Promise<StoredDelivery[]> {
-    const rows: {
-      recipient: string;
-      message_type: MessageType;
-      state: DeliveryState;
-      failure_code: string | null;
-      failure_reason: string | null;
-      created_at: Date;
-    }[] = await em.query(
-      `SELECT recipient_organ_id AS recipient, message_type, state, failure_code, failure_reason, created_at
-         FROM delivery WHERE doc_id = $1 ORDER BY id`,
+  /**
+   * insertMany and listForDoc in one statement (one round trip, committed on its own): the rows of the package
+   * after the insert, and how many of them it added.
+   */
+  async insertAndList(
+    q: Queryable,
+    docId: string,
+    messageType: MessageType,
+    senderOrganId: string,
+    rows: readonly PlannedDelivery[],
+  ): Promise<{ inserted: number; stored: StoredDelivery[] }> {
+    // The outer SELECT reads the snapshot from before the statement: the rows already there, plus RETURNING's.
+    const found: (DeliverySqlRow & { added: boolean })[] = await q.query(
+      `WITH added AS (
+         INSERT INTO delivery (doc_id, message_type, sender_organ_id, recipient_organ_id, state, failure_code,
+                               failure_reason)
+         SELECT $1, $2, $3, t.recipient, t.state, t.failure_code, t.failure_reason
+           FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
+                AS t(recipient, state, failure_code, failure_reason)
+         ON CONFLICT ON CONSTRAINT delivery_once DO NOTHING
+         RETURNING id, ${DELIVERY_COLUMNS})
+       SELECT * FROM (
+         SELECT id, recipient, message_type, state, failure_code, failure_reason, created_at, true AS added
+           FROM added
+         UNION ALL
+         SELECT id, ${DELIVERY_COLUMNS}, false AS added FROM delivery WHERE doc_id = $1) r
+       ORDER BY id`,
+      [
+        docId,
+        messageType,
+        senderOrganId,
+        rows.map((r) => r.recipient),
+        rows.map((r) => r.state),
+        rows.map((r) => r.failureCode ?? null),
+        rows.map((r) => r.failureReason ?? null),
+      ],
+    );
+    return { inserted: found.filter((r) => r.added).length, stored: found.map(toStored) };
+  }
+
+  async listForDoc(em: Queryable, docId: string): Promise<StoredDelivery[]> {
+    const rows: DeliverySqlRow[] = await em.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE doc_id = $1 ORDER BY id`,
       [docId],
     );
-    return rows.map((r) => ({
-      recipient: r.recipient,
-      messageType: r.message_type,
-      state: r.state,
-      failureCode: r.failure_code,
-      failureReason: r.failure_reason,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toStored);
   }
 
   /**

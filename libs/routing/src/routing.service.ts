@@ -106,18 +106,7 @@ export class RoutingService {
    */
   async route(meta: AcceptedPackageMeta, bytes: Uint8Array, opts: RouteOptions = {}): Promise<RouteResult> {
     const plan = await this.plan(meta, bytes, opts.attempt ?? 1);
-    const { inserted, status } = await dbCall('record deliveries', () =>
-      this.ds.transaction(async (em) => {
-        const n = await this.deliveries.insertMany(em, meta.docId, meta.messageType, meta.from, plan.rows);
-        const s = plan.businessStatus
-          ? await this.deliveries.applyBusinessStatus(em, plan.businessStatus)
-          : undefined;
-        return { inserted: n, status: s };
-      }),
-    );
-    const stored = await dbCall('read deliveries', () =>
-      this.deliveries.listForDoc(this.ds.manager, meta.docId),
-    );
+    const { inserted, status, stored } = await dbCall('record deliveries', () => this.record(meta, plan));
     const businessStatus =
       plan.businessStatus && status
         ? {
@@ -138,6 +127,23 @@ export class RoutingService {
       );
     }
     return { docId: meta.docId, inserted, deliveries: stored, businessStatus };
+  }
+
+  /** The package's delivery rows (and business status); one statement for the common case, a new package. */
+  private async record(
+    meta: AcceptedPackageMeta,
+    plan: RoutingPlan,
+  ): Promise<{ inserted: number; status?: BusinessStatusResult; stored: StoredDelivery[] }> {
+    const { docId, messageType, from } = meta;
+    if (!plan.businessStatus) {
+      return this.deliveries.insertAndList(this.ds.manager, docId, messageType, from, plan.rows);
+    }
+    const update = plan.businessStatus;
+    const { inserted, status } = await this.ds.transaction(async (em) => ({
+      inserted: await this.deliveries.insertMany(em, docId, messageType, from, plan.rows),
+      status: await this.deliveries.applyBusinessStatus(em, update),
+    }));
+    return { inserted, status, stored: await this.deliveries.listForDoc(this.ds.manager, docId) };
   }
 
   private async plan(meta: AcceptedPackageMeta, bytes: Uint8Array, attempt: number): Promise<RoutingPlan> {
