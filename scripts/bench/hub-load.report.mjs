@@ -80,7 +80,7 @@ function markdown(result, meta) {
     '',
     `**Raw ceiling, same run, same servers, same ${f1(result.rows[0]?.sizeKiB)} KiB package bytes, ${c.count} messages/rows:** JetStream publish (acked, file storage, Nats-Msg-Id) ${f0(c.publishPerSec)}/s, consume (explicit ack) ${f0(c.consumePerSec)}/s; one publish + the two consumes a package needs (router, archive) ${f0(c.pipelinePerSec)}/s. Postgres COPY of an archive row with the bytes plus its inbox row, one transaction: ${f0(c.copyRowsPerSec)}/s. Ceiling = the lower: **${f0(c.docsPerSec)} documents/s**. Signing a 20 KB package in the load generator: ${f0(result.signing.perSec)}/s (one core, not part of the measured windows).`,
     '',
-    'CPU (100% = one core) and peak RSS per process during each load (Postgres: its processes summed, by PSS so shared buffers count once; load generator: this benchmark process, on the same 2 cores):',
+    'CPU (100% = one core) and peak RSS per process during each load (Postgres: its processes summed, by PSS so shared buffers count once; load generator: this benchmark process, on the same 2 cores; whole machine: every process and the kernel, from /proc/stat, out of 200%):',
     '',
     `| load | ${Object.keys(result.rows[0]?.procs ?? {}).join(' | ')} |`,
     `| ---- | ${Object.keys(result.rows[0]?.procs ?? {})
@@ -89,7 +89,20 @@ function markdown(result, meta) {
     ...result.rows.map(
       (r) =>
         `| ${r.name} | ${Object.values(r.procs)
-          .map((p) => `${f0(p.cpu)}% · ${f0(p.rssMiB)} MiB`)
+          .map((p) => (Number.isNaN(p.rssMiB) ? `${f0(p.cpu)}%` : `${f0(p.cpu)}% · ${f0(p.rssMiB)} MiB`))
+          .join(' | ')} |`,
+    ),
+    '',
+    "CPU time per completed document, in ms (CPU % × 10 ÷ docs/s): what each process spends on one document. Documents/s is bounded by the machine's 2,000 ms of CPU per second divided by the whole-machine figure.",
+    '',
+    `| load | ${Object.keys(result.rows[0]?.procs ?? {}).join(' | ')} |`,
+    `| ---- | ${Object.keys(result.rows[0]?.procs ?? {})
+      .map(() => '---:')
+      .join(' | ')} |`,
+    ...result.rows.map(
+      (r) =>
+        `| ${r.name} | ${Object.values(r.procs)
+          .map((p) => (r.docsPerSec > 0 ? f1((p.cpu * 10) / r.docsPerSec) : '–'))
           .join(' | ')} |`,
     ),
     '',

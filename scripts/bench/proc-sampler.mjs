@@ -50,6 +50,19 @@ function treeOf(root) {
   return [...pids].filter((p) => all.has(p)).map((p) => ({ pid: p, ...all.get(p) }));
 }
 
+/** Busy ticks of the whole machine (every process and the kernel: user, nice, system, irq, softirq, steal). */
+function machineBusyTicks() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+  } catch {
+    return 0;
+  }
+}
+
+/** Name of the pseudo-group holding the whole machine's CPU (no RSS). */
+export const WHOLE_MACHINE = 'whole machine';
+
 export class ProcSampler {
   /** `groups()` returns { name: { pid, tree } } (tree: sum the process and its descendants). */
   constructor(groups, everyMs = 500) {
@@ -73,7 +86,7 @@ export class ProcSampler {
         rss: g.tree ? sts.reduce((a, x) => a + pssOf(x.pid), 0) : sts.reduce((a, x) => a + x.rss, 0),
       };
     }
-    this.samples.push({ at, by });
+    this.samples.push({ at, by, machine: machineBusyTicks() });
     return this.samples.length - 1;
   }
 
@@ -98,6 +111,10 @@ export class ProcSampler {
         rssStartMiB: (a.by[name]?.rss ?? 0) / 2 ** 20,
       };
     }
+    out[WHOLE_MACHINE] = {
+      cpu: secs > 0 ? ((b.machine - a.machine) / CLK_TCK / secs) * 100 : 0,
+      rssMiB: NaN,
+    };
     return out;
   }
 
