@@ -68,9 +68,9 @@ export function hasSignatureHeaders(headers: SignedRequest['headers']): boolean 
  * DX1 (see #contracts request-signature): the four headers are present, the timestamp is within the allowed
  * window, the registry confirms the HMAC over method, path, timestamp, nonce and body hash, and the nonce was
  * not used by that system before (within twice the window; AUTH_REPLAYED). The signature is verified by the
- * registry on every call (it holds the secrets); nothing is cached, since its answer already carries the
- * system's current agencies and role. The nonce is recorded only once the signature verified, so nobody but
- * the system itself can use up its nonces.
+ * registry on every call (it holds the secrets; it keeps a system's record and agencies in memory for 2 s, see
+ * RegistryService). The nonce is recorded only once the signature verified, so nobody but the system itself can
+ * use up its nonces.
  *
  * mTLS (options.mtls optional or required): a certificate Node's TLS layer verified, whose subjectAltName URI
  * is urn:docaxis:system:<systemId>, authenticates the call as that system without DX1 headers (TLS itself
