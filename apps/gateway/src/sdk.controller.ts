@@ -21,7 +21,14 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { encodeTrace } from '#contracts';
-import { Principal, Roles, RolesGuard, SystemAuthGuard, type SystemPrincipal } from '#auth';
+import {
+  Principal,
+  Roles,
+  RolesGuard,
+  SystemAuthGuard,
+  type AuthenticatedRequest,
+  type SystemPrincipal,
+} from '#auth';
 import { AgenciesService, InboxService, ReceiptService, SentService, SubmissionService } from '#exchange';
 import {
   EDOC_RESPONSE_HEADERS,
@@ -99,7 +106,7 @@ export class SdkController {
   async sendEdoc(
     @Principal() caller: SystemPrincipal,
     @Headers() headers: Record<string, string | string[] | undefined>,
-    @Req() req: Request,
+    @Req() req: AuthenticatedRequest,
   ): Promise<SdkOk<SendResult>> {
     const h = validateDto(SendEdocHeadersDto, {
       from: headerValue(headers[SEND_HEADERS.from]),
@@ -109,7 +116,10 @@ export class SdkController {
       hashFile: headerValue(headers[SEND_HEADERS.hashFile]),
       trace: headerValue(headers[SEND_HEADERS.trace]),
     });
-    const result = await this.submissions.submit({ ...caller, headers: h, body: req.body as Buffer });
+    // A large body was left unread by PackageBodyMiddleware: it streams into the object store from here.
+    const result = req.bodySha256
+      ? await this.submissions.submitStreamed({ ...caller, headers: h, body: req })
+      : await this.submissions.submit({ ...caller, headers: h, body: req.body as Buffer });
     return ok({ DocId: result.docId, data: result });
   }
 

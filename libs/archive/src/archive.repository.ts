@@ -15,6 +15,8 @@ export interface ArchiveRow extends ArchiveColumns {
   content: Buffer;
   /** Set when `content` was stored apart in the blob store under this key: the row then keeps no bytes. */
   blobSha256?: string | null;
+  /** The package's size when `content` is not at hand (streamed into the blob store); else its length. */
+  sizeBytes?: number;
   acceptedAt: Date;
   /** Hops so far (TraceHeaders), kept beside the unchanged bytes. */
   trace: TraceHop[];
@@ -72,7 +74,7 @@ export class ArchiveRepository {
         row.messageType,
         row.senderOrganId,
         row.sha256,
-        row.content.length,
+        row.sizeBytes ?? row.content.length,
         row.blobSha256 ? null : row.content,
         row.documentId,
         row.codeNumber,
@@ -90,7 +92,7 @@ export class ArchiveRepository {
       ],
     );
     if (inserted.length) {
-      await appendChainRecord(m, packageRecordOf({ ...row, sizeBytes: row.content.length }));
+      await appendChainRecord(m, packageRecordOf({ ...row, sizeBytes: row.sizeBytes ?? row.content.length }));
       return { inserted: true, storedSha256: row.sha256 };
     }
     const existing: { sha256: string }[] = await m.query(

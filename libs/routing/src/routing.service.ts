@@ -313,7 +313,8 @@ export class RoutingService {
     const remote = stored.filter((d) => d.state === 'outbound').map((d) => d.recipient);
     if (!remote.length) return;
     try {
-      await publishOutboundPackage(this.js, meta, remote, bytes);
+      // A large package's message names its object (Dx-Object) and carries no bytes; `bytes` is its skeleton.
+      await publishOutboundPackage(this.js, meta, remote, meta.object ? new Uint8Array(0) : bytes);
     } catch (e) {
       throw new DxError('UNAVAILABLE', `queue for the parent axis: ${(e as Error).message}`, 503, true);
     }
