@@ -21,6 +21,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { encodeTrace } from '#contracts';
+import { travelsAsObject } from '#bus';
 import {
   Principal,
   Roles,
@@ -50,6 +51,7 @@ import { SendEdocHeadersDto } from './dto/send-edoc-headers.dto.js';
 import { SentListDto } from './dto/sent-list.dto.js';
 import { UpdateStatusDto } from './dto/update-status.dto.js';
 import { ok } from './sdk-answer.js';
+import { streamedEdocAnswer } from './base64-answer.js';
 import { validateDto } from './validation.js';
 
 const headerValue = (v: string | string[] | undefined): string | undefined =>
@@ -165,6 +167,18 @@ export class SdkController {
         type: 'application/octet-stream',
         length: raw.sizeBytes,
       });
+    }
+    if (dto.view !== 'traced') {
+      // A large original in the SDK's JSON shape: written as it is read (base64 a chunk at a time).
+      const raw = await this.inbox.streamEdoc({ ...caller, docId: dto.docId, view: dto.view });
+      const meta = { docId: raw.docId, sha256: raw.sha256, trace: raw.trace, view: raw.view };
+      if (travelsAsObject(raw.sizeBytes)) {
+        return new StreamableFile(streamedEdocAnswer(meta, raw.stream), { type: 'application/json' });
+      }
+      const parts: Buffer[] = [];
+      for await (const chunk of raw.stream) parts.push(chunk as Buffer);
+      const { docId, sha256, trace, view } = meta;
+      return ok({ data: { docId, content: Buffer.concat(parts).toString('base64'), sha256, trace, view } });
     }
     const pkg = await this.inbox.getEdoc({ ...caller, docId: dto.docId, view: dto.view });
     return ok({
