@@ -4,15 +4,16 @@
 // its blob store, getEdoc streams it back, and the object is deleted once archived and routed. Refusals leave
 // nothing behind: no submission, no message, no object.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { jetstream } from '@nats-io/jetstream';
-import { OBJECT_STORES, signedHeaders } from '#contracts';
+import { DxError, OBJECT_STORES, signedHeaders } from '#contracts';
 import { loadConfig } from '#config';
 import { packageObjects, readAcceptedPackageMeta, type AcceptedPackageMeta } from '#bus';
 import { buildEdxml, parseEdxml, type EdxmlDocument } from '#edxml';
 import { ArchiveService } from '#archive';
 import { DocaxisClient, SDK_PATHS } from '#sdk-client';
+import { RouterController } from '../../apps/router/src/router.controller.js';
 import { count, startAxisHub, type AxisHub } from '../support/axis-hub.js';
 import { importRegistry } from '../support/auth-hub.js';
 import { createTestDatabase } from '../support/db.js';
@@ -142,8 +143,8 @@ describe('large packages through the object store', () => {
       await count(hub.ds, `SELECT count(*)::int AS n FROM delivery WHERE doc_id = $1`, [first.docId]),
     ).toBe(1);
 
-    // The archive's consumer sees the message again (a lost ack) after the object is gone: nothing changes.
-    const meta: AcceptedPackageMeta = readAcceptedPackageMeta({
+    // Router and archive see the message again (a lost ack) after the object is gone: nothing changes.
+    const headers = {
       'Dx-Doc-Id': first.docId,
       'Dx-Message-Type': 'edoc',
       'Dx-From': A1,
@@ -151,7 +152,8 @@ describe('large packages through the object store', () => {
       'Dx-System-Id': SYS_A,
       'Dx-Accepted-At': new Date().toISOString(),
       'Dx-Object': `${A1}.gone`,
-    });
+    };
+    const meta: AcceptedPackageMeta = readAcceptedPackageMeta(headers);
     const archive = hub.archive.get(ArchiveService);
     await expect(
       archive.archiveStreamed(meta, async function* () {
@@ -159,6 +161,22 @@ describe('large packages through the object store', () => {
         throw new Error('the stream must not be read for an archived package');
       }),
     ).resolves.toMatchObject({ inserted: false });
+    const router = hub.router.get(RouterController);
+    const redelivery = (h: Record<string, string>) =>
+      router.onAcceptedPackage({
+        subject: 'dx.pkg.accepted.edoc',
+        headers: h,
+        data: new Uint8Array(0),
+        deliveryCount: 2,
+        streamSequence: 0,
+      });
+    await expect(redelivery(headers)).resolves.toBeUndefined();
+    expect(
+      await count(hub.ds, `SELECT count(*)::int AS n FROM delivery WHERE doc_id = $1`, [first.docId]),
+    ).toBe(1);
+    // Never routed and its object gone: a permanent error (the DLQ shows it), not a silent ack.
+    const unknown = { ...headers, 'Dx-Doc-Id': randomUUID() };
+    expect(await failure(redelivery(unknown), DxError)).toMatchObject({ code: 'PACKAGE_OBJECT_MISSING' });
   }, 60_000);
 
   it('leaves nothing when the upload breaks off, and the retry is accepted', async () => {

@@ -37,8 +37,8 @@ export class RouterController {
     try {
       skeleton = Buffer.from((await scanEdxml(readPackageObject(this.js, meta.object))).skeleton, 'utf8');
     } catch (e) {
-      if (isDxError(e) && e.code === 'PACKAGE_OBJECT_MISSING' && (await this.routed(meta.docId))) {
-        // A redelivery after router and archive were both done and the object was released.
+      // A redelivery after router and archive were both done and the object was released: the rows stand.
+      if (isDxError(e) && e.code === 'PACKAGE_OBJECT_MISSING' && (await this.routing.republishRouted(meta))) {
         return;
       }
       // The gateway checked the package, so this is a library mismatch: route() records it for the sender.
@@ -52,10 +52,5 @@ export class RouterController {
       meta.docId,
       meta.object,
     ).catch((e: unknown) => this.logger.warn(`object ${meta.object} not released: ${(e as Error).message}`));
-  }
-
-  private async routed(docId: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM delivery WHERE doc_id = $1 LIMIT 1`, [docId]);
-    return rows.length > 0;
   }
 }

@@ -140,6 +140,20 @@ export class RoutingService {
     return { docId: meta.docId, inserted, deliveries: stored, businessStatus };
   }
 
+  /**
+   * A redelivered package whose rows are already recorded but whose bytes are gone (a large package's object,
+   * released once it was archived and routed): publishes the events of its stored rows again, which a failed
+   * first publish may have left out (ids are deterministic). Answers false when nothing is recorded for it.
+   */
+  async republishRouted(meta: AcceptedPackageMeta): Promise<boolean> {
+    const stored = await dbCall('read deliveries', () =>
+      this.deliveries.listForDoc(this.ds.manager, meta.docId),
+    );
+    if (!stored.length) return false;
+    await this.publishEvents(meta, stored, undefined, undefined);
+    return true;
+  }
+
   private async plan(meta: AcceptedPackageMeta, bytes: Uint8Array, attempt: number): Promise<RoutingPlan> {
     const parsed = this.parse(meta, bytes);
     if (!parsed.ok) {
