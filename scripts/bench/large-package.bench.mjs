@@ -197,6 +197,8 @@ export async function largePackageBenchmark({ dir, sizeMiB = 100 }) {
         log(
           `visible after ${(result.steps.sendToVisibleMs / 1000).toFixed(1)} s, archived after ${(result.steps.sendToArchivedMs / 1000).toFixed(1)} s`,
         );
+        await sleep(1000);
+        result.fetchFrom = sampler.sample();
         try {
           const got = await step('getEdocMs', () => recipient.getEdoc(docId));
           const gotSha = createHash('sha256').update(got).digest('hex');
@@ -215,11 +217,16 @@ export async function largePackageBenchmark({ dir, sizeMiB = 100 }) {
     await sleep(1000);
     const s1 = sampler.sample();
     const w = sampler.window(s0, s1);
+    // Where the peak was: while the package went in (send → archived), or while it was fetched.
+    const inbound = result.fetchFrom ? sampler.window(s0, result.fetchFrom) : w;
+    const fetch = result.fetchFrom ? sampler.window(result.fetchFrom, s1) : undefined;
     for (const [name, p] of Object.entries(w)) {
       result.procs[name] = {
         beforeMiB: p.rssStartMiB,
         peakMiB: p.rssMiB,
         growthMiB: p.rssMiB - p.rssStartMiB,
+        inboundGrowthMiB: inbound[name].rssMiB - p.rssStartMiB,
+        fetchGrowthMiB: fetch ? fetch[name].rssMiB - p.rssStartMiB : undefined,
         cpu: p.cpu,
       };
     }
@@ -250,11 +257,12 @@ export function printLargePackageReport(r) {
     `| getEdoc (octet-stream) | ${f(r.steps.getEdocMs)} |`,
     `| end to end (send → fetched) | ${f(r.steps.endToEndMs)} |`,
     '',
-    `| process | RSS before (MiB) | peak (MiB) | growth (MiB) | within ${RSS_GROWTH_TARGET_MIB} MB | CPU % |`,
-    `| --- | ---: | ---: | ---: | :---: | ---: |`,
+    `| process | RSS before (MiB) | peak (MiB) | growth (MiB) | growth in / fetch (MiB) | within ${RSS_GROWTH_TARGET_MIB} MB | CPU % |`,
+    `| --- | ---: | ---: | ---: | ---: | :---: | ---: |`,
     ...Object.entries(r.procs).map(
       ([n, p]) =>
         `| ${n} | ${p.beforeMiB.toFixed(0)} | ${p.peakMiB.toFixed(0)} | ${p.growthMiB.toFixed(0)} | ` +
+        `${p.inboundGrowthMiB.toFixed(0)} / ${p.fetchGrowthMiB === undefined ? '—' : p.fetchGrowthMiB.toFixed(0)} | ` +
         `${n === 'load generator' ? 'n/a' : p.growthMiB <= RSS_GROWTH_TARGET_MIB ? 'yes' : '**no**'} | ${p.cpu.toFixed(0)} |`,
     ),
   ];

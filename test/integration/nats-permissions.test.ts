@@ -180,7 +180,7 @@ describe('least-privilege NATS users of the services', () => {
   });
 
   it('objects: gateway stores a large package, router and archive read it chunk by chunk and delete it; registry may not', async () => {
-    const bytes = Buffer.alloc(700_000, 9); // several chunks
+    const bytes = Buffer.alloc(2_500_000, 9); // several chunks
     const name = `perm-${run}-object`;
     await putPackageObject(jetstream(await as('gateway')), name, [bytes]);
     for (const reader of ['router', 'archive', 'connector'] as const) {

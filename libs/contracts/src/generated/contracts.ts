@@ -134,7 +134,7 @@ export const OBJECT_STORES = {
     "bucket": "DX_PACKAGE_OBJECTS",
     "description": "Bytes of packages too large to travel in one JetStream message (see Dx-Object).",
     "thresholdBytes": 1048576,
-    "chunkBytes": 262144,
+    "chunkBytes": 1048576,
     "maxAgeSeconds": 2592000
   }
 } as const;
