@@ -12,6 +12,7 @@ import { loadConfig } from '#config';
 import { packageObjects, readAcceptedPackageMeta, type AcceptedPackageMeta } from '#bus';
 import { buildEdxml, parseEdxml, type EdxmlDocument } from '#edxml';
 import { ArchiveService } from '#archive';
+import { SubmissionService } from '#exchange';
 import { DocaxisClient, SDK_PATHS } from '#sdk-client';
 import { RouterController } from '../../apps/router/src/router.controller.js';
 import { count, startAxisHub, type AxisHub } from '../support/axis-hub.js';
@@ -237,6 +238,25 @@ describe('large packages through the object store', () => {
     expect(res).toMatchObject({ status: 400, code: 'HASH_MISMATCH' });
     expect(await submissions(documentId)).toBe(0);
     expect(await objectsLeft()).toEqual([]);
+  }, 60_000);
+
+  it('takes a large package the parent axis delivered (connector inject) through the object store too', async () => {
+    const bytes = largeDocument(A1, 2 * 1024 * 1024);
+    const submissions = hub.gateway.get(SubmissionService);
+    const res = await submissions.inject({
+      body: bytes,
+      messageType: 'edoc',
+      originAxis: '000.00.00.G22',
+      trace: [],
+      to: [B1],
+    });
+    const got = await waitFor('fetchable', () => recipient.getEdoc(res.docId).catch(() => null));
+    expect(sha256(got)).toBe(sha256(bytes));
+    const [row] = await hub.ds.query(`SELECT blob_sha256 FROM archived_package WHERE doc_id = $1`, [
+      res.docId,
+    ]);
+    expect(row.blob_sha256).toBe(sha256(bytes));
+    await waitFor('the object released', async () => (await objectsLeft()).length === 0);
   }, 60_000);
 
   it('follows the signature rule: `required` refuses a large package (SIG_TOO_LARGE) before reading it', async () => {
