@@ -22,13 +22,14 @@ function refsToTs(node) {
   return node;
 }
 
-// Every principal gets all four lists (empty when absent), and each name must exist, so a typo fails here.
+// Every principal gets all five lists (empty when absent), and each name must exist, so a typo fails here.
 function principals(spec) {
   const known = {
     consumes: spec.consumers,
     publishes: spec.events,
     requests: spec.requests,
     serves: spec.requests,
+    objects: spec.objectStores,
   };
   return Object.fromEntries(
     Object.entries(spec.principals).map(([name, p]) => {
@@ -56,6 +57,8 @@ const parts = [
   `export const STREAMS = ${lit(spec.streams)} as const;`,
   '',
   `export const CONSUMERS = ${lit(spec.consumers)} as const;`,
+  '',
+  `export const OBJECT_STORES = ${lit(spec.objectStores)} as const;`,
   '',
   `export const EVENTS = ${lit(spec.events)} as const;`,
   '',

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // docaxis benchmarks (not run in CI). Needs `npm run build` first; `npm run bench` does both.
-// Usage: node scripts/bench/index.mjs [--docs N] [--runs R] [--keep DIR] [--only xmldsig,hub-load,archive-search] [--quick] [--profile]
+// Usage: node scripts/bench/index.mjs [--docs N] [--runs R] [--keep DIR] [--only xmldsig,hub-load,archive-search]
+//        [--quick] [--profile] [--size-mb M]
+// `--only large-package` (not in the default set) sends one signed package of --size-mb (default 100) end to end.
 // Each benchmark is a function below reporting a table; docs/benchmarks.md records what was measured.
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { searchBenchmark } from './archive-search.bench.mjs';
 import { hubLoadBenchmark } from './hub-load.bench.mjs';
+import { largePackageBenchmark } from './large-package.bench.mjs';
 import { writeHubLoadReport } from './hub-load.report.mjs';
 import { xmldsigBenchmark } from './xmldsig.bench.mjs';
 
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'xmldsig,hub-load,archive-search' },
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'size-mb': { type: 'string', default: '100' },
   },
 });
 const only = new Set(values.only.split(',').map((s) => s.trim()));
@@ -55,6 +59,16 @@ if (only.has('hub-load')) {
       machine: `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node.js ${machine.node}`,
     });
     console.log(`hub load: written to ${file}`);
+  } finally {
+    rmSync(hubDir, { recursive: true, force: true });
+  }
+}
+
+if (only.has('large-package')) {
+  // Its own fresh hub too, always removed.
+  const hubDir = mkdtempSync(path.join(tmpdir(), 'docaxis-bench-large-'));
+  try {
+    await largePackageBenchmark({ dir: hubDir, sizeMiB: Number(values['size-mb']) });
   } finally {
     rmSync(hubDir, { recursive: true, force: true });
   }

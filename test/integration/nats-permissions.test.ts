@@ -7,7 +7,11 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import {
   agencySystemPermissions,
+  deletePackageObject,
+  hasPackageObject,
   inboxPrefixOf,
+  putPackageObject,
+  readPackageObject,
   principalPermissions,
   renderNatsUsers,
   type NatsAuth,
@@ -173,6 +177,26 @@ describe('least-privilege NATS users of the services', () => {
     expect(await publishOutcome(nc, 'dx.registry.import')).toBe('allowed');
     expect(await publishOutcome(nc, 'dx.registry.system.upsert')).toBe('refused');
     expect(await subscribeOutcome(nc, admin, 'dx.registry.>', 'dx.registry.x')).toBe('refused');
+  });
+
+  it('objects: gateway stores a large package, router and archive read it chunk by chunk and delete it; registry may not', async () => {
+    const bytes = Buffer.alloc(2_500_000, 9); // several chunks
+    const name = `perm-${run}-object`;
+    await putPackageObject(jetstream(await as('gateway')), name, [bytes]);
+    for (const reader of ['router', 'archive', 'connector'] as const) {
+      const parts: Uint8Array[] = [];
+      for await (const c of readPackageObject(jetstream(await as(reader)), name)) parts.push(c);
+      expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+    }
+    const registry = jetstream(await as('registry'));
+    await expect(putPackageObject(registry, `${name}-2`, [bytes])).rejects.toThrow(PERMISSION_DENIED);
+    await expect(
+      (async () => {
+        for await (const c of readPackageObject(registry, name)) void c;
+      })(),
+    ).rejects.toThrow(PERMISSION_DENIED);
+    expect(await deletePackageObject(jetstream(await as('archive')), name)).toBe(true);
+    expect(await hasPackageObject(jetstream(admin), name)).toBe(false);
   });
 
   it('axis-link: serves dx.axis.*.*, never the agency calls', async () => {

@@ -63,7 +63,10 @@ export async function startAxisHub(
     RouterAppModule.forRoot({ ...routerAppOptions(cfg), sweepIntervalMs: 300 }),
     'router',
   );
-  const archive = await micro(ArchiveAppModule.forRoot({ databaseUrl: db.url }), 'archive');
+  const archive = await micro(
+    ArchiveAppModule.forRoot({ databaseUrl: db.url, natsUrl: cfg.natsUrl }),
+    'archive',
+  );
   const { app: gateway, url } = await listenGateway({
     databaseUrl: db.url,
     natsUrl: cfg.natsUrl,

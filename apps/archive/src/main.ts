@@ -11,6 +11,7 @@ async function bootstrap(): Promise<void> {
   const app = await createBusMicroservice(
     ArchiveAppModule.forRoot({
       databaseUrl: cfg.databaseUrl,
+      natsUrl: cfg.natsUrl,
       blobThresholdBytes: cfg.archiveBlobThresholdBytes,
       checkpoints: {
         seal: loadSeal(cfg),

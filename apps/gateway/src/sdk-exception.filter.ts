@@ -18,6 +18,24 @@ export class SdkExceptionFilter implements ExceptionFilter {
       this.log.warn(`${req.method} ${req.originalUrl}: ${answer.ErrorCode} ${answer.ErrorDesc}`);
     }
     if (res.headersSent) return;
-    res.status(httpStatus).json(answer);
+    const send = () => {
+      if (!res.headersSent) res.status(httpStatus).json(answer);
+    };
+    // A streamed package refused before its body was read to the end: read (and discard) the rest first, as
+    // HTTP/1.1 clients that are still sending do not read an early answer (they see a reset connection instead).
+    if (req.readable && !req.readableEnded && (req as { bodySha256?: string }).bodySha256) {
+      const timer = setTimeout(send, DRAIN_TIMEOUT_MS);
+      req.once('end', () => {
+        clearTimeout(timer);
+        send();
+      });
+      req.once('error', send);
+      req.resume();
+      return;
+    }
+    send();
   }
 }
+
+/** How long a refused streamed body is drained before the answer is sent anyway. */
+const DRAIN_TIMEOUT_MS = 60_000;

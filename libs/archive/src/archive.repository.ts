@@ -17,6 +17,8 @@ export interface ArchiveRow extends ArchiveColumns {
   content: Buffer;
   /** Set when `content` was stored apart in the blob store under this key: the row then keeps no bytes. */
   blobSha256?: string | null;
+  /** The package's size when `content` is not at hand (streamed into the blob store); else its length. */
+  sizeBytes?: number;
   acceptedAt: Date;
   /** Hops so far (TraceHeaders), kept beside the unchanged bytes. */
   trace: TraceHop[];
@@ -91,7 +93,8 @@ export class ArchiveRepository {
         if (w.kind === 'package') {
           const { docId } = w.row;
           const isNew = packages.get(docId) === i && newDocs.has(docId);
-          if (isNew) chain.push(packageRecordOf({ ...w.row, sizeBytes: w.row.content.length }));
+          if (isNew)
+            chain.push(packageRecordOf({ ...w.row, sizeBytes: w.row.sizeBytes ?? w.row.content.length }));
           // A later copy in the same batch sees what the first one stored.
           const storedSha256 = newDocs.has(docId)
             ? rowAt(packages.get(docId)!).sha256
@@ -203,7 +206,7 @@ async function insertPackageRows(m: EntityManager, rows: ArchiveRow[]): Promise<
     row.messageType,
     row.senderOrganId,
     row.sha256,
-    row.content.length,
+    row.sizeBytes ?? row.content.length,
     row.blobSha256 ? null : row.content,
     row.documentId,
     row.codeNumber,

@@ -4,7 +4,15 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DxError, type DeliveryEvent, type MessageType, type TraceHop } from '#contracts';
 import type { AcceptedPackageMeta } from '#bus';
-import { EdxmlError, parseEdxml, validateEdxml, type EdxmlDocument, type EdxmlStatus } from '#edxml';
+import {
+  EdxmlError,
+  EdxmlStreamScanner,
+  parseEdxml,
+  validateEdxml,
+  type EdxmlDocument,
+  type EdxmlStatus,
+  type ScannedEdxml,
+} from '#edxml';
 import { archiveColumns, type ReadProblem } from './archive.metadata.js';
 import { ArchiveRepository, type ArchiveWrite, type ArchiveWritten } from './archive.repository.js';
 import { BlobStore } from './blobs/blob.store.js';
@@ -139,6 +147,92 @@ export class ArchiveService {
     return { docId: meta.docId, inserted, sha256, ...(parseError ? { parseError } : {}) };
   }
 
+  /**
+   * Archives a large package from its stream (the object store, see readPackageObject): the bytes go chunk by
+   * chunk into the blob store, which checks their SHA-256 against the accepted one (HASH_MISMATCH, permanent),
+   * while EdxmlStreamScanner reads the metadata from them on the way. Memory holds a chunk and the package's
+   * skeleton, never the package. `open` may be called twice: once more when the blob was already stored (a
+   * redelivery after a crash), just to read the metadata.
+   */
+  async archiveStreamed(
+    meta: AcceptedPackageMeta,
+    open: () => AsyncIterable<Uint8Array>,
+  ): Promise<ArchiveResult> {
+    const sha256 = meta.sha256.trim().toLowerCase();
+    const stored = await dbCall('read original', () => this.repo.findOriginal(meta.docId));
+    if (stored) return this.alreadyArchived(meta, stored.sha256, sha256);
+    const scanner = new EdxmlStreamScanner();
+    let parseError: ReadProblem | undefined;
+    let size = 0;
+    let read = false;
+    const problemOf = (e: unknown): ReadProblem =>
+      e instanceof EdxmlError
+        ? { code: e.code, message: e.message }
+        : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+    async function* scanned(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      read = true;
+      for await (const chunk of source) {
+        size += chunk.length;
+        if (!parseError) {
+          try {
+            scanner.write(chunk);
+          } catch (e) {
+            parseError = problemOf(e);
+          }
+        }
+        yield chunk;
+      }
+    }
+    await dbCall('store package bytes', () => this.blobs.put(sha256, scanned(open())));
+    // Stored before (same bytes, same key): put read nothing; read the stream once more for the metadata.
+    if (!read) for await (const chunk of scanned(open())) void chunk;
+    let result: ScannedEdxml | undefined;
+    if (!parseError) {
+      try {
+        result = scanner.finish();
+      } catch (e) {
+        parseError = problemOf(e);
+      }
+    }
+    const pkg = result?.pkg ?? null;
+    const cols = archiveColumns(pkg, meta, { parseError, validationIssues: pkg ? safeValidate(pkg) : [] });
+    withAttachmentSizes(cols.metadata, result);
+    const { inserted, storedSha256 = '' } = await dbCall('archive package', () =>
+      this.writes.submit({
+        kind: 'package',
+        row: {
+          ...cols,
+          docId: meta.docId,
+          messageType: meta.messageType,
+          senderOrganId: meta.from,
+          sha256,
+          content: Buffer.alloc(0),
+          sizeBytes: size,
+          blobSha256: sha256,
+          acceptedAt: new Date(meta.acceptedAt),
+          trace: meta.trace ?? [],
+        },
+      }),
+    );
+    if (!inserted) return this.alreadyArchived(meta, storedSha256, sha256);
+    if (parseError) {
+      this.logger.warn(`${meta.docId} archived unparsed: ${parseError.code}: ${parseError.message}`);
+    }
+    return { docId: meta.docId, inserted, sha256, ...(parseError ? { parseError } : {}) };
+  }
+
+  private alreadyArchived(meta: AcceptedPackageMeta, storedSha256: string, sha256: string): ArchiveResult {
+    if (storedSha256 !== sha256) {
+      throw new DxError(
+        'HASH_MISMATCH',
+        `package ${meta.docId} is archived with sha256 ${storedSha256}, redelivered with ${sha256}`,
+        409,
+        false,
+      );
+    }
+    return { docId: meta.docId, inserted: false, sha256 };
+  }
+
   /** Records one delivery event; an event id seen before is ignored (returns false). */
   async recordEvent(ev: DeliveryEvent): Promise<boolean> {
     const { inserted } = await dbCall('record event', () => this.writes.submit({ kind: 'event', ev }));
@@ -195,6 +289,20 @@ export class ArchiveService {
       byRecipient.set(r.recipient, list);
     }
     return [...byRecipient].map(([recipient, events]) => ({ recipient, events }));
+  }
+}
+
+/**
+ * The skeleton a large package is read from holds a stand-in for each attachment's content: its metadata sizes
+ * are the ones the scanner counted.
+ */
+function withAttachmentSizes(metadata: Record<string, unknown>, scanned: ScannedEdxml | undefined): void {
+  const list = metadata.attachments;
+  if (!scanned || !Array.isArray(list)) return;
+  const sizes = new Map(scanned.attachments.map((a) => [a.contentId, a.decodedBytes]));
+  for (const a of list as { contentId?: string; sizeBytes?: number }[]) {
+    const size = sizes.get(a.contentId?.trim() ?? '');
+    if (size !== undefined && a.sizeBytes !== undefined) a.sizeBytes = size;
   }
 }
 

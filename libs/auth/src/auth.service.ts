@@ -119,7 +119,7 @@ export class AuthService {
       path: req.path,
       timestamp,
       nonce,
-      bodySha256: createHash('sha256').update(req.rawBody).digest('hex'),
+      bodySha256: req.bodySha256 ?? createHash('sha256').update(req.rawBody).digest('hex'),
     });
     const reply = await request(
       this.nc,

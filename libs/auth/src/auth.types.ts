@@ -32,6 +32,11 @@ export interface SignedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer;
+  /**
+   * SHA-256 hex of a body that is streamed rather than held (a large sendEdoc): the hash the client declared
+   * (`hash-file`), which the DX1 signature then covers; the body is checked against it before it is accepted.
+   */
+  bodySha256?: string;
   /** The client certificate the TLS connection presented, if any. */
   clientCert?: ClientCertificate;
 }
@@ -39,6 +44,8 @@ export interface SignedRequest {
 /** An Express request after the gateway's body parser and SystemAuthGuard ran. */
 export interface AuthenticatedRequest extends Request {
   rawBody?: Buffer;
+  /** Set for a streamed body, whose bytes are still to be read (see SignedRequest.bodySha256). */
+  bodySha256?: string;
   principal?: SystemPrincipal;
 }
 

@@ -18,6 +18,7 @@ export class SystemAuthGuard implements CanActivate {
       path: req.originalUrl,
       headers: req.headers,
       rawBody: req.rawBody ?? Buffer.alloc(0),
+      ...(req.bodySha256 ? { bodySha256: req.bodySha256 } : {}),
       clientCert: clientCertificateOf(req.socket),
     });
     return true;

@@ -9,3 +9,4 @@ export * from './dead-letters.js';
 export * from './docaxis.transport.js';
 export * from './bus.module.js';
 export * from './bus.microservice.js';
+export * from './package-objects.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { CONSUMERS, PRINCIPALS, REQUESTS } from '#contracts';
+import { CONSUMERS, OBJECT_STORES, PRINCIPALS, REQUESTS } from '#contracts';
 import {
   PRINCIPAL_NAMES,
   agencySystemPermissions,
@@ -52,13 +52,31 @@ describe('NATS users rendered from proto/ principals', () => {
     }
   });
 
-  it('gives no service but admin any JetStream management right', () => {
+  it('gives no service but admin any JetStream management right (but reading and purging its object buckets)', () => {
+    const objectStreams = new Set(Object.values(OBJECT_STORES).map((o) => `OBJ_${o.bucket}`));
     for (const name of PRINCIPAL_NAMES.filter((n) => n !== 'admin')) {
       const { publish } = principalPermissions(name);
-      expect(publish.filter((s) => /^\$JS\.API\.(STREAM|CONSUMER\.(CREATE|DURABLE|DELETE))/.test(s))).toEqual(
-        [],
+      const management = publish.filter((s) =>
+        /^\$JS\.API\.(STREAM|CONSUMER\.(CREATE|DURABLE|DELETE))/.test(s),
       );
+      // An object store client reads the bucket stream's info and messages and purges an object's chunks.
+      expect(
+        management.filter((s) => {
+          const m = /^\$JS\.API\.STREAM\.(INFO|MSG\.GET|PURGE)\.([^.]+)$/.exec(s);
+          return !(m && objectStreams.has(m[2]) && (PRINCIPALS[name].objects as readonly string[]).length);
+        }),
+      ).toEqual([]);
       expect(publish).not.toContain('>');
     }
+  });
+
+  it('lets exactly the principals that declare a bucket use it', () => {
+    const bucket = OBJECT_STORES.packages.bucket;
+    for (const name of PRINCIPAL_NAMES.filter((n) => n !== 'admin')) {
+      const declares = (PRINCIPALS[name].objects as readonly string[]).includes('packages');
+      expect([name, principalPermissions(name).publish.includes(`$O.${bucket}.>`)]).toEqual([name, declares]);
+    }
+    expect(PRINCIPALS.gateway.objects).toContain('packages');
+    expect(PRINCIPALS.registry.objects).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   CONSUMERS,
   EVENTS,
+  OBJECT_STORES,
   PRINCIPALS,
   REQUESTS,
   STREAMS,
@@ -54,8 +55,28 @@ export function principalPermissions(name: PrincipalName, user: string = name): 
     else publish.add(asWildcard(subject));
   }
   for (const key of p.requests) publish.add(REQUESTS[key].subject);
+  for (const key of p.objects) for (const s of objectStoreSubjects(OBJECT_STORES[key].bucket)) publish.add(s);
   for (const subject of servedSubjects(p.serves)) subscribe.add(subject);
   return { publish: [...publish], subscribe: [...subscribe], allowResponses: p.serves.length > 0 };
+}
+
+/**
+ * What reading, writing and deleting objects of a bucket takes (nats.js Objm, and readPackageObject's direct
+ * gets): the account info, its chunk and meta subjects, and the stream's info, message get, direct get and purge
+ * (a delete purges the chunks). Not the bucket's creation or deletion: the admin declares it.
+ */
+function objectStoreSubjects(bucket: string): string[] {
+  const stream = `OBJ_${bucket}`;
+  return [
+    // Account info: the object store client asks for it when it opens a bucket (jetstreamManager()).
+    '$JS.API.INFO',
+    `$O.${bucket}.>`,
+    `$JS.API.STREAM.INFO.${stream}`,
+    `$JS.API.STREAM.MSG.GET.${stream}`,
+    `$JS.API.DIRECT.GET.${stream}`,
+    `$JS.API.DIRECT.GET.${stream}.>`,
+    `$JS.API.STREAM.PURGE.${stream}`,
+  ];
 }
 
 /**

@@ -28,6 +28,11 @@ export interface AcceptedPackageMeta {
   trace?: TraceHop[];
   /** Set by the connector on packages received from the parent axis: they are never sent back up. */
   originAxis?: string;
+  /**
+   * A package above the object threshold: the name of its object in the packages bucket (Dx-Object); the message
+   * then carries no bytes (see package-objects.ts).
+   */
+  object?: string;
 }
 
 /** The Dx-Trace header's hops; a malformed one is a permanent BAD_REQUEST (a retry cannot fix it). */
@@ -55,10 +60,14 @@ function packageHeaders(meta: AcceptedPackageMeta, to: string[]) {
   h.set(HEADERS.documentId, encodeHeaderValue(meta.documentId));
   if (meta.trace?.length) h.set(HEADERS.trace, encodeTrace(meta.trace));
   if (meta.originAxis) h.set(HEADERS.originAxis, meta.originAxis);
+  if (meta.object) h.set(HEADERS.object, meta.object);
   return h;
 }
 
-/** Publishes accepted package bytes; the DocId is the de-duplication key so a retried publish is stored once. */
+/**
+ * Publishes accepted package bytes (or, with `meta.object`, an empty body naming the object that holds them);
+ * the DocId is the de-duplication key so a retried publish is stored once.
+ */
 export async function publishAcceptedPackage(
   js: JetStreamClient,
   meta: AcceptedPackageMeta,
@@ -110,6 +119,7 @@ export function readAcceptedPackageMeta(h: Record<string, string>): AcceptedPack
     documentId: decodeURIComponent(h[HEADERS.documentId] ?? ''),
     trace: readTrace(h[HEADERS.trace]),
     ...(h[HEADERS.originAxis] ? { originAxis: h[HEADERS.originAxis] } : {}),
+    ...(h[HEADERS.object] ? { object: h[HEADERS.object] } : {}),
   };
 }
 

@@ -6,7 +6,8 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { CONSUMERS, STREAMS, type ConsumerKey } from '#contracts';
+import { Objm } from '@nats-io/obj';
+import { CONSUMERS, OBJECT_STORES, STREAMS, type ConsumerKey } from '#contracts';
 
 /** Creates or updates every stream and durable consumer declared in proto/ (idempotent; run at start-up). */
 export async function ensureTopology(jsm: JetStreamManager): Promise<void> {
@@ -30,6 +31,14 @@ export async function ensureTopology(jsm: JetStreamManager): Promise<void> {
   }
   for (const key of Object.keys(CONSUMERS) as ConsumerKey[]) {
     await ensureConsumer(jsm, key);
+  }
+  for (const o of Object.values(OBJECT_STORES)) {
+    // create() keeps an existing bucket as it is (file storage, the TTL below when first made).
+    await new Objm(jsm.jetstream()).create(o.bucket, {
+      description: o.description,
+      storage: StorageType.File,
+      ttl: nanos(o.maxAgeSeconds * 1000),
+    });
   }
 }
 

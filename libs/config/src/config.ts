@@ -57,11 +57,15 @@ export class DocaxisConfig {
   @Matches(/^[0-9a-f]{64}$/i, { message: 'DOCAXIS_MASTER_KEY must be 64 hex characters' })
   masterKey = '';
 
-  /** Largest package accepted; bounded by the NATS server's max_payload until packages move to object storage. */
+  /**
+   * Largest package accepted. Packages above the object threshold (proto/ objectStores.packages, 1 MiB) are streamed
+   * through the JetStream object store, so NATS max_payload does not bound this; a body sent without a
+   * Content-Length is buffered and accepted up to 60 MiB at most.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1024)
-  maxPackageBytes = 60 * 1024 * 1024;
+  maxPackageBytes = 256 * 1024 * 1024;
 
   /** Allowed clock skew for signed requests. */
   @Type(() => Number)

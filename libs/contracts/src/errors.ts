@@ -31,6 +31,10 @@ export const ErrorCodes = {
     status: 422,
     text: 'The signature does not cover the whole package (wrapping): only enveloped, whole-document signatures are accepted',
   },
+  SIG_TOO_LARGE: {
+    status: 422,
+    text: 'The package is above the size whose signature this axis verifies (1 MiB) and the policy requires a verified signature',
+  },
   PDF_MALFORMED: { status: 422, text: 'The PDF cannot be read' },
   PDF_SIG_INVALID: {
     status: 422,
@@ -56,6 +60,11 @@ export const ErrorCodes = {
   DOC_NOT_FOUND: { status: 404, text: 'No such DocId for the caller' },
   PAYLOAD_REMOVED: { status: 410, text: 'The package bytes were removed under the retention policy' },
   ARCHIVE_BLOB_INCOMPLETE: { status: 500, text: 'The stored bytes of this package are incomplete' },
+  PACKAGE_OBJECT_MISSING: {
+    status: 410,
+    text: "The package's bytes are no longer in the object store (archived and routed, or expired)",
+  },
+  PACKAGE_OBJECT_INCOMPLETE: { status: 500, text: "Chunks of the package's object are missing" },
   CHAIN_BROKEN: { status: 409, text: 'The archive hash chain does not hold for this record' },
   CHECKPOINT_PENDING: { status: 409, text: 'No signed checkpoint covers this record yet; retry later' },
   LEGAL_HOLD: { status: 409, text: 'The document is under legal hold' },

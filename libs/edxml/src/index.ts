@@ -68,3 +68,10 @@ export {
   type BusinessInfo,
   type EdxmlSummary,
 } from './edxml.helpers.js';
+export {
+  EDXML_STREAM_LIMITS,
+  EdxmlStreamScanner,
+  scanEdxml,
+  type ScannedAttachment,
+  type ScannedEdxml,
+} from './edxml.stream.js';

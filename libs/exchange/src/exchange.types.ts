@@ -26,6 +26,12 @@ export interface SubmitInput extends Caller {
   body: Buffer;
 }
 
+/** A send whose body is read as it arrives (a large package: the HTTP request itself). */
+export interface StreamedSubmitInput extends Caller {
+  headers: SubmitHeaders;
+  body: AsyncIterable<Uint8Array>;
+}
+
 /**
  * A package the parent axis delivered to this axis, handed over by the connector: trusted (the connector
  * authenticated the parent), so there is no calling system; the sender is the package's From.

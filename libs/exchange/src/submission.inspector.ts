@@ -20,12 +20,23 @@ export interface InspectedSubmission {
 
 const SERVICE_TYPE = 'eDoc';
 
+/** The headers of a send, checked: who sends what, and the hash it claims for the body. */
+export interface CheckedHeaders {
+  from: string;
+  to: string[];
+  messageType: MessageType;
+  serviceType: string;
+  /** `hash-file` as sent (compare in lower case). */
+  claimed: string;
+}
+
 /**
- * The checks of a send, cheapest first, with no I/O: the caller may send for `from`, the headers are well
- * formed, the body is what `hash-file` says and not too large, and the package parses, is valid and matches the
- * headers. Throws DxError (stable codes) or EdxmlError (EDXML_* codes with the library's message).
+ * The checks of a send's headers, with no I/O and before a byte of the body is looked at: the caller may send
+ * for `from`, and the headers are well formed. Throws DxError (stable codes).
  */
-export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): InspectedSubmission {
+export function inspectHeaders(
+  input: Pick<SubmitInput, 'headers' | 'agencies' | 'systemId'>,
+): CheckedHeaders {
   const h = input.headers;
   const from = h.from?.trim();
   if (!from) throw new DxError('BAD_REQUEST', 'header from is required (the sending agency OrganId)');
@@ -45,14 +56,51 @@ export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): 
 
   const claimed = h.hashFile?.trim();
   if (!claimed) throw new DxError('HASH_MISSING', 'header hash-file (SHA-256 hex of the body) is missing');
-  const sha256 = hashBody(input.body, maxPackageBytes);
+  return { from, to, messageType, serviceType, claimed };
+}
+
+function checkClaimedHash(claimed: string, sha256: string): void {
   if (claimed.toLowerCase() !== sha256) {
     throw new DxError(
       'HASH_MISMATCH',
       `header hash-file ${claimed} does not match the body (SHA-256 ${sha256})`,
     );
   }
-  return { ...inspectContent(input.body, sha256, messageType, from), to, serviceType };
+}
+
+/**
+ * The checks of a send, cheapest first, with no I/O: the caller may send for `from`, the headers are well
+ * formed, the body is what `hash-file` says and not too large, and the package parses, is valid and matches the
+ * headers. Throws DxError (stable codes) or EdxmlError (EDXML_* codes with the library's message).
+ */
+export function inspectSubmission(input: SubmitInput, maxPackageBytes: number): InspectedSubmission {
+  const { from, to, messageType, serviceType, claimed } = inspectHeaders(input);
+  const sha256 = hashBody(input.body, maxPackageBytes);
+  checkClaimedHash(claimed, sha256);
+  return {
+    ...inspectParsed(parseEdxml(input.body), sha256, input.body.length, messageType, from),
+    to,
+    serviceType,
+  };
+}
+
+/**
+ * The same checks for a body that was streamed (hashed and scanned on its way, see EdxmlStreamScanner): `pkg` is
+ * what the scanner read, `sha256` and `sizeBytes` what streamed past.
+ */
+export function inspectStreamed(
+  headers: CheckedHeaders,
+  pkg: EdxmlPackage,
+  sha256: string,
+  sizeBytes: number,
+): InspectedSubmission {
+  if (sizeBytes === 0) throw new DxError('BAD_REQUEST', 'the body is empty: send the edXML package');
+  checkClaimedHash(headers.claimed, sha256);
+  return {
+    ...inspectParsed(pkg, sha256, sizeBytes, headers.messageType, headers.from),
+    to: headers.to,
+    serviceType: headers.serviceType,
+  };
 }
 
 /**
@@ -66,7 +114,11 @@ export function inspectForwarded(
   maxPackageBytes: number,
 ): InspectedSubmission {
   const sha256 = hashBody(body, maxPackageBytes);
-  return { ...inspectContent(body, sha256, messageType), to, serviceType: SERVICE_TYPE };
+  return {
+    ...inspectParsed(parseEdxml(body), sha256, body.length, messageType),
+    to,
+    serviceType: SERVICE_TYPE,
+  };
 }
 
 function hashBody(body: Buffer, maxPackageBytes: number): string {
@@ -80,14 +132,14 @@ function hashBody(body: Buffer, maxPackageBytes: number): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Parses and validates the package; `from`, when given, must be its From.OrganId. */
-function inspectContent(
-  body: Buffer,
+/** Validates the parsed package; `from`, when given, must be its From.OrganId. */
+function inspectParsed(
+  pkg: EdxmlPackage,
   sha256: string,
+  sizeBytes: number,
   messageType: MessageType,
   from?: string,
 ): Omit<InspectedSubmission, 'to' | 'serviceType'> {
-  const pkg = parseEdxml(body);
   assertValid(pkg);
   if (pkg.kind !== messageType) {
     throw new DxError(
@@ -104,5 +156,5 @@ function inspectContent(
     );
   }
   const { documentKey, documentId } = documentKeyOf(pkg, sha256);
-  return { from: sender, messageType, sha256, sizeBytes: body.length, pkg, documentKey, documentId };
+  return { from: sender, messageType, sha256, sizeBytes, pkg, documentKey, documentId };
 }

@@ -1,25 +1,52 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { DxError } from '#contracts';
-import { JETSTREAM, publishAcceptedPackage, type AcceptedPackageMeta } from '#bus';
+import { DxError, isDxError } from '#contracts';
+import {
+  JETSTREAM,
+  deletePackageObject,
+  publishAcceptedPackage,
+  putPackageObject,
+  travelsAsObject,
+  type AcceptedPackageMeta,
+} from '#bus';
+import { EdxmlError, EdxmlStreamScanner } from '#edxml';
 import type { PackageSignature, TraceHop } from '#sdk-client';
 import { PackageSignatureService } from '#trust';
 import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
-import type { ForwardedInput, SubmitInput, SubmitResult } from './exchange.types.js';
+import type { ForwardedInput, StreamedSubmitInput, SubmitInput, SubmitResult } from './exchange.types.js';
 import { ReceiptService } from './receipt.service.js';
-import { inspectForwarded, inspectSubmission, type InspectedSubmission } from './submission.inspector.js';
+import {
+  inspectForwarded,
+  inspectHeaders,
+  inspectStreamed,
+  inspectSubmission,
+  type InspectedSubmission,
+} from './submission.inspector.js';
 import { SubmissionRepository, type NewSubmission, type SubmissionRow } from './submission.repository.js';
 import { checkTrace, parseTraceHeader, withHop } from './trace.js';
+
+/** Reads and discards what is left of a body, for at most a minute. */
+async function drain(body: AsyncIterator<Uint8Array>): Promise<void> {
+  const until = Date.now() + 60_000;
+  try {
+    while (Date.now() < until) if ((await body.next()).done) return;
+  } catch {
+    // The client went away: nothing to answer.
+  }
+}
 
 /** Who hands a package to the hub: a connected system, or the connector with what the parent axis delivered. */
 interface Acceptance {
   systemId: string;
   inspected: InspectedSubmission;
   signature: PackageSignature;
-  body: Buffer;
+  /** The bytes, or the name of the object holding them (a streamed package). */
+  payload: { body: Buffer } | { object: string };
   trace: TraceHop[];
   originAxis: string | null;
+  /** Set once a message naming this payload was published. */
+  published?: boolean;
 }
 
 /**
@@ -28,6 +55,8 @@ interface Acceptance {
  */
 @Injectable()
 export class SubmissionService {
+  private readonly logger = new Logger(SubmissionService.name);
+
   constructor(
     private readonly submissions: SubmissionRepository,
     private readonly receipts: ReceiptService,
@@ -49,10 +78,94 @@ export class SubmissionService {
       systemId: input.systemId,
       inspected,
       signature,
-      body: input.body,
+      payload: { body: input.body },
       trace: withHop(received, this.options.axisOrganId),
       originAxis: null,
     });
+  }
+
+  /**
+   * A send whose body streams in (above the object threshold): it is hashed and scanned on its way into the
+   * object store, chunk by chunk, and never held whole; the bus message then names the object. Every check of
+   * submit() applies, with the same codes (EdxmlStreamScanner reads the package as parseEdxml does), except the
+   * signature, which is not verified at this size (checkUnverifiedSignature). A package refused for any reason
+   * leaves nothing: no row, no message, and its object is deleted.
+   */
+  async submitStreamed(input: StreamedSubmitInput): Promise<SubmitResult> {
+    const headers = inspectHeaders(input);
+    const received = parseTraceHeader(input.headers.trace);
+    const policy = input.signaturePolicy === 'axis' ? undefined : input.signaturePolicy;
+    // `required` refuses every package it cannot verify: before a byte is read or stored.
+    if (this.signatures.policyOf(policy) === 'required') this.signatures.checkUnverified(true, { policy });
+    const max = this.options.maxPackageBytes;
+    const hash = createHash('sha256');
+    const scanner = new EdxmlStreamScanner();
+    let size = 0;
+    let bodyFailed = false;
+    let bodyEnded = false;
+    const body = input.body[Symbol.asyncIterator]();
+    async function* checked(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await body.next();
+        } catch {
+          bodyFailed = true;
+          throw new DxError('BAD_REQUEST', 'the body was not received completely');
+        }
+        if (next.done) {
+          bodyEnded = true;
+          return;
+        }
+        const chunk = next.value;
+        size += chunk.length;
+        if (size > max) {
+          throw new DxError(
+            'PAYLOAD_TOO_LARGE',
+            `the package is over ${max} bytes, the most this hub accepts`,
+          );
+        }
+        hash.update(chunk);
+        scanner.write(chunk);
+        yield chunk;
+      }
+    }
+    const a: Partial<Acceptance> & { payload: { object: string } } = {
+      payload: { object: `${headers.from}.${randomUUID()}` },
+    };
+    try {
+      try {
+        await putPackageObject(this.js, a.payload.object, checked());
+      } catch (e) {
+        if (isDxError(e) || e instanceof EdxmlError || bodyFailed) throw e;
+        throw new DxError(
+          'UNAVAILABLE',
+          `the package could not be stored (${(e as Error).message}); send it again`,
+          503,
+          true,
+        );
+      }
+      const scanned = scanner.finish();
+      const inspected = inspectStreamed(headers, scanned.pkg, hash.digest('hex'), size);
+      Object.assign(a, {
+        systemId: input.systemId,
+        inspected,
+        signature: this.signatures.checkUnverified(scanned.hasSignature, { policy }),
+        trace: withHop(received, this.options.axisOrganId),
+        originAxis: null,
+      });
+      return await this.accept(a as Acceptance);
+    } finally {
+      // Refused on the way: read the rest of the body (discarded) so that the client, still sending, gets the
+      // answer; HTTP/1.1 clients do not read an answer before they have sent their request.
+      if (!bodyEnded && !bodyFailed) await drain(body);
+      // Refused, a repeat of a package already on the bus, or not published: nobody will read this object.
+      if (!a.published) {
+        await deletePackageObject(this.js, a.payload.object).catch((e: unknown) =>
+          this.logger.warn(`object ${a.payload.object} not deleted: ${(e as Error).message}`),
+        );
+      }
+    }
   }
 
   /**
@@ -64,14 +177,24 @@ export class SubmissionService {
     const inspected = inspectForwarded(input.body, input.messageType, input.to, this.options.maxPackageBytes);
     // Checked again on entering this axis, under this axis's policy: trust is not inherited from the parent.
     const signature = this.signatures.check(input.body, inspected.pkg, { at: new Date() });
-    return this.accept({
+    const a: Acceptance = {
       systemId: `parent:${input.originAxis}`,
       inspected,
       signature,
-      body: input.body,
+      payload: { body: input.body },
       trace: withHop(input.trace, this.options.axisOrganId),
       originAxis: input.originAxis,
-    });
+    };
+    if (!travelsAsObject(input.body.length)) return this.accept(a);
+    // Too large for one message on this axis's bus: the bytes at hand go to the object store.
+    const object = `${inspected.from}.${randomUUID()}`;
+    a.payload = { object };
+    try {
+      await putPackageObject(this.js, object, [input.body]);
+      return await this.accept(a);
+    } finally {
+      if (!a.published) await deletePackageObject(this.js, object).catch(() => undefined);
+    }
   }
 
   /**
@@ -104,7 +227,8 @@ export class SubmissionService {
       ? { row: inserted, receipt: presigned?.jws, duplicate: false }
       : await this.findAccepted(fresh);
     if (row.publishedAt === null) {
-      await this.publish(row, s.serviceType, a.body);
+      await this.publish(row, s.serviceType, a.payload);
+      a.published = true;
       await this.submissions.markPublished(row.docId);
     }
     return {
@@ -133,7 +257,11 @@ export class SubmissionService {
     });
   }
 
-  private async publish(row: SubmissionRow, serviceType: string, body: Buffer): Promise<void> {
+  private async publish(
+    row: SubmissionRow,
+    serviceType: string,
+    payload: Acceptance['payload'],
+  ): Promise<void> {
     const meta: AcceptedPackageMeta = {
       docId: row.docId,
       messageType: row.messageType,
@@ -147,9 +275,10 @@ export class SubmissionService {
       // The stored trace, so a completing retry publishes the hops of the first acceptance.
       trace: row.trace,
       ...(row.originAxis ? { originAxis: row.originAxis } : {}),
+      ...('object' in payload ? { object: payload.object } : {}),
     };
     try {
-      await publishAcceptedPackage(this.js, meta, body);
+      await publishAcceptedPackage(this.js, meta, 'body' in payload ? payload.body : new Uint8Array(0));
     } catch (e) {
       throw new DxError(
         'UNAVAILABLE',

@@ -146,6 +146,20 @@ export class RoutingService {
     return { inserted, status, stored: await this.deliveries.listForDoc(this.ds.manager, docId) };
   }
 
+  /**
+   * A redelivered package whose rows are already recorded but whose bytes are gone (a large package's object,
+   * released once it was archived and routed): publishes the events of its stored rows again, which a failed
+   * first publish may have left out (ids are deterministic). Answers false when nothing is recorded for it.
+   */
+  async republishRouted(meta: AcceptedPackageMeta): Promise<boolean> {
+    const stored = await dbCall('read deliveries', () =>
+      this.deliveries.listForDoc(this.ds.manager, meta.docId),
+    );
+    if (!stored.length) return false;
+    await this.publishEvents(meta, stored, undefined, undefined);
+    return true;
+  }
+
   private async plan(meta: AcceptedPackageMeta, bytes: Uint8Array, attempt: number): Promise<RoutingPlan> {
     const parsed = this.parse(meta, bytes);
     if (!parsed.ok) {
@@ -319,7 +333,8 @@ export class RoutingService {
     const remote = stored.filter((d) => d.state === 'outbound').map((d) => d.recipient);
     if (!remote.length) return;
     try {
-      await publishOutboundPackage(this.js, meta, remote, bytes);
+      // A large package's message names its object (Dx-Object) and carries no bytes; `bytes` is its skeleton.
+      await publishOutboundPackage(this.js, meta, remote, meta.object ? new Uint8Array(0) : bytes);
     } catch (e) {
       throw new DxError('UNAVAILABLE', `queue for the parent axis: ${(e as Error).message}`, 503, true);
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EdxmlPackage } from '#edxml';
-import { checkPackageSignature } from './package-signature.js';
+import { checkPackageSignature, checkUnverifiedSignature } from './package-signature.js';
 import type { SignatureCheck, SignaturePolicy } from './signature.policy.js';
 import { TrustStoreProvider } from './trust-store.provider.js';
 
@@ -31,6 +31,16 @@ export class PackageSignatureService {
    * `at` is when the hub received the package: XML-DSig carries no trusted signing time, and the hub's
    * receipt attests that the signature existed then.
    */
+  /** The policy in force: the system's own, or the axis's. */
+  policyOf(policy?: SignaturePolicy | null): SignaturePolicy {
+    return policy ?? this.options.policy;
+  }
+
+  /** What a package too large to verify gets under `policy` (see checkUnverifiedSignature). */
+  checkUnverified(hasSignature: boolean, opts: { policy?: SignaturePolicy | null }): SignatureCheck {
+    return checkUnverifiedSignature(hasSignature, this.policyOf(opts.policy));
+  }
+
   check(
     body: Buffer,
     pkg: EdxmlPackage,

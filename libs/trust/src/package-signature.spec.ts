@@ -13,7 +13,11 @@ import {
   type IssuedCert,
 } from '#pki';
 import { signEnveloped } from '#xmldsig';
-import { checkPackageSignature, verifyPackageSignature } from './package-signature.js';
+import {
+  checkPackageSignature,
+  checkUnverifiedSignature,
+  verifyPackageSignature,
+} from './package-signature.js';
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/conformance/edxml/vpcp-sdk');
 const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
@@ -177,5 +181,38 @@ describe('package signatures: verification and policy', () => {
       expect(ok.verdict).toBe('verified');
       expect(ok.signer?.organId).toBe(sender);
     });
+  });
+});
+
+describe('packages too large to verify (streamed, above 1 MiB): one rule per policy', () => {
+  const code = (fn: () => unknown): string | undefined => {
+    try {
+      fn();
+      return undefined;
+    } catch (e) {
+      return (e as DxError).code;
+    }
+  };
+
+  it('required refuses, signed or not', () => {
+    expect(code(() => checkUnverifiedSignature(true, 'required'))).toBe('SIG_TOO_LARGE');
+    expect(code(() => checkUnverifiedSignature(false, 'required'))).toBe('SIG_TOO_LARGE');
+  });
+
+  it('if-present refuses a signature it cannot verify and passes an unsigned package', () => {
+    expect(code(() => checkUnverifiedSignature(true, 'if-present'))).toBe('SIG_TOO_LARGE');
+    expect(checkUnverifiedSignature(false, 'if-present')).toMatchObject({
+      verdict: 'unsigned',
+      code: 'SIG_MISSING',
+    });
+  });
+
+  it('report records not-checked (SIG_TOO_LARGE) or unsigned; off records not-checked', () => {
+    expect(checkUnverifiedSignature(true, 'report')).toMatchObject({
+      verdict: 'not-checked',
+      code: 'SIG_TOO_LARGE',
+    });
+    expect(checkUnverifiedSignature(false, 'report')).toMatchObject({ verdict: 'unsigned' });
+    expect(checkUnverifiedSignature(true, 'off')).toEqual({ verdict: 'not-checked' });
   });
 });

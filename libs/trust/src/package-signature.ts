@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DxError, isDxError } from '#contracts';
+import { DxError, OBJECT_STORES, isDxError } from '#contracts';
 import { parseEdxml, type EdxmlPackage } from '#edxml';
 import type { TrustStore } from '#pki';
 import { verifyEnveloped } from '#xmldsig';
@@ -93,4 +93,40 @@ export function checkPackageSignature(
     if (policy !== 'report') throw e;
     return { verdict: 'invalid', code: e.code, message: e.message };
   }
+}
+
+/**
+ * Above this size (the object threshold of proto/: such packages are streamed, never held whole) a package's
+ * signature is not verified: the XML-DSig verifier needs the whole package in memory.
+ */
+export const SIGNATURE_VERIFIED_UP_TO_BYTES = OBJECT_STORES.packages.thresholdBytes;
+
+/**
+ * The rule for a package too large to verify (streamed through the object store, above
+ * SIGNATURE_VERIFIED_UP_TO_BYTES): its signature is not checked, and each policy treats that plainly.
+ * - `required`: refused, SIG_TOO_LARGE (before its body is read: see requiresVerifiedSignature).
+ * - `if-present`: a signed package is refused, SIG_TOO_LARGE (its signature is there and cannot be shown to
+ *   verify); an unsigned one passes as `unsigned`.
+ * - `report`: accepted; `not-checked` with code SIG_TOO_LARGE when signed, `unsigned` when not.
+ * - `off`: `not-checked`.
+ */
+export function checkUnverifiedSignature(hasSignature: boolean, policy: SignaturePolicy): SignatureCheck {
+  const tooLarge = new DxError(
+    'SIG_TOO_LARGE',
+    `the package is above ${SIGNATURE_VERIFIED_UP_TO_BYTES} bytes, whose signatures this axis does not verify ` +
+      `(streaming XML-DSig verification is not implemented); the ${policy} policy ` +
+      (policy === 'required'
+        ? 'requires a verified signature'
+        : 'refuses a signature that cannot be verified'),
+  );
+  if (policy === 'off') return { verdict: 'not-checked' };
+  if (policy === 'required') throw tooLarge;
+  if (!hasSignature)
+    return { verdict: 'unsigned', code: 'SIG_MISSING', message: 'the package has no Signature' };
+  if (policy === 'if-present') throw tooLarge;
+  return {
+    verdict: 'not-checked',
+    code: 'SIG_TOO_LARGE',
+    message: `not verified: the package is above ${SIGNATURE_VERIFIED_UP_TO_BYTES} bytes`,
+  };
 }

@@ -20,7 +20,8 @@ export const HEADERS = {
   "dlqSubject": "Dx-Dlq-Subject",
   "dlqError": "Dx-Dlq-Error",
   "dlqDeliveries": "Dx-Dlq-Deliveries",
-  "view": "Dx-View"
+  "view": "Dx-View",
+  "object": "Dx-Object"
 } as const;
 
 export const STREAMS = {
@@ -128,6 +129,16 @@ export const CONSUMERS = {
   }
 } as const;
 
+export const OBJECT_STORES = {
+  "packages": {
+    "bucket": "DX_PACKAGE_OBJECTS",
+    "description": "Bytes of packages too large to travel in one JetStream message (see Dx-Object).",
+    "thresholdBytes": 1048576,
+    "chunkBytes": 1048576,
+    "maxAgeSeconds": 2592000
+  }
+} as const;
+
 export const EVENTS = {
   "packageAccepted": {
     "subject": "dx.pkg.accepted.{messageType}",
@@ -145,7 +156,8 @@ export const EVENTS = {
       "acceptedAt",
       "documentId",
       "trace",
-      "originAxis"
+      "originAxis",
+      "object"
     ],
     "description": "The gateway accepted a package (authenticated, hash checked, parsed, idempotency recorded)."
   },
@@ -164,7 +176,8 @@ export const EVENTS = {
       "serviceType",
       "acceptedAt",
       "documentId",
-      "trace"
+      "trace",
+      "object"
     ],
     "description": "The router found recipients on other axes: Dx-To lists them; Nats-Msg-Id = DocId."
   },
@@ -276,7 +289,8 @@ export const PRINCIPALS = {
     "consumes": [],
     "publishes": [],
     "requests": [],
-    "serves": []
+    "serves": [],
+    "objects": []
   },
   "gateway": {
     "admin": false,
@@ -296,6 +310,9 @@ export const PRINCIPALS = {
       "agencyInbox",
       "agencyGet",
       "agencyAck"
+    ],
+    "objects": [
+      "packages"
     ]
   },
   "router": {
@@ -311,7 +328,10 @@ export const PRINCIPALS = {
     "requests": [
       "registryResolve"
     ],
-    "serves": []
+    "serves": [],
+    "objects": [
+      "packages"
+    ]
   },
   "archive": {
     "admin": false,
@@ -323,7 +343,10 @@ export const PRINCIPALS = {
       "deadLetter"
     ],
     "requests": [],
-    "serves": []
+    "serves": [],
+    "objects": [
+      "packages"
+    ]
   },
   "registry": {
     "admin": false,
@@ -337,7 +360,8 @@ export const PRINCIPALS = {
       "registryPrincipal",
       "registryImport",
       "registrySystemUpsert"
-    ]
+    ],
+    "objects": []
   },
   "connector": {
     "admin": false,
@@ -359,7 +383,10 @@ export const PRINCIPALS = {
       "axisLinkAck",
       "axisLinkAgencies"
     ],
-    "serves": []
+    "serves": [],
+    "objects": [
+      "packages"
+    ]
   },
   "axis-link": {
     "admin": false,
@@ -378,7 +405,8 @@ export const PRINCIPALS = {
       "axisLinkFetch",
       "axisLinkAck",
       "axisLinkAgencies"
-    ]
+    ],
+    "objects": []
   }
 } as const;
 
