@@ -3,6 +3,7 @@
 // object store, the message names the object, router and archive read it as a stream, the archive copies it into
 // its blob store, getEdoc streams it back, and the object is deleted once archived and routed. Refusals leave
 // nothing behind: no submission, no message, no object.
+import { SIGNATURE_VERIFIED_UP_TO_BYTES } from '#trust';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -102,8 +103,8 @@ describe('large packages through the object store', () => {
     expect(bytes.length).toBeGreaterThan(OBJECT_STORES.packages.thresholdBytes);
     const sent = await sender.sendEdoc(bytes, { from: A1, messageType: 'edoc' });
     expect(sent.duplicate).toBe(false);
-    // The sample's placeholder Signature is there, and at this size it is not verified (policy report).
-    expect(sent.signature).toMatchObject({ verdict: 'not-checked', code: 'SIG_TOO_LARGE' });
+    // The sample's placeholder Signature is there; at this size it is still verified (policy report: recorded).
+    expect(sent.signature).toMatchObject({ verdict: 'invalid', code: 'SIG_MALFORMED' });
 
     const item = await waitFor('the package in the inbox', async () => {
       const page = await recipient.getReceivedEdocList({ messageType: 'edoc' });
@@ -259,8 +260,19 @@ describe('large packages through the object store', () => {
     await waitFor('the object released', async () => (await objectsLeft()).length === 0);
   }, 60_000);
 
-  it('follows the signature rule: `required` refuses a large package (SIG_TOO_LARGE) before reading it', async () => {
+  it('verifies a streamed package up to the verification limit: `required` refuses a bad signature as usual', async () => {
     const bytes = largeDocument(A2, 2 * 1024 * 1024);
+    expect(bytes.length).toBeLessThan(SIGNATURE_VERIFIED_UP_TO_BYTES);
+    // The sample's placeholder Signature is not an XML-DSig one: refused as it would be in a small package.
+    expect(await failure(strict.sendEdoc(bytes, { from: A2, messageType: 'edoc' }))).toMatchObject({
+      code: 'SIG_MALFORMED',
+    });
+    expect(await submissions((parseEdxml(bytes) as EdxmlDocument).MessageHeader.DocumentId!)).toBe(0);
+    expect(await objectsLeft()).toEqual([]);
+  }, 60_000);
+
+  it('follows the signature rule above the limit: `required` refuses (SIG_TOO_LARGE) before reading it', async () => {
+    const bytes = largeDocument(A2, SIGNATURE_VERIFIED_UP_TO_BYTES + 1024 * 1024);
     expect(await failure(strict.sendEdoc(bytes, { from: A2, messageType: 'edoc' }))).toMatchObject({
       code: 'SIG_TOO_LARGE',
     });

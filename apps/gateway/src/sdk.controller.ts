@@ -120,7 +120,12 @@ export class SdkController {
     });
     // A large body was left unread by PackageBodyMiddleware: it streams into the object store from here.
     const result = req.bodySha256
-      ? await this.submissions.submitStreamed({ ...caller, headers: h, body: req })
+      ? await this.submissions.submitStreamed({
+          ...caller,
+          headers: h,
+          body: req,
+          declaredBytes: Number(req.headers['content-length'] ?? NaN) || undefined,
+        })
       : await this.submissions.submit({ ...caller, headers: h, body: req.body as Buffer });
     return ok({ DocId: result.docId, data: result });
   }

@@ -30,6 +30,8 @@ export interface SubmitInput extends Caller {
 export interface StreamedSubmitInput extends Caller {
   headers: SubmitHeaders;
   body: AsyncIterable<Uint8Array>;
+  /** Content-Length, when the client declared one. */
+  declaredBytes?: number;
 }
 
 /**

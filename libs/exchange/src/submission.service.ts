@@ -12,7 +12,7 @@ import {
 } from '#bus';
 import { EdxmlError, EdxmlStreamScanner } from '#edxml';
 import type { PackageSignature, TraceHop } from '#sdk-client';
-import { PackageSignatureService } from '#trust';
+import { PackageSignatureService, SIGNATURE_VERIFIED_UP_TO_BYTES } from '#trust';
 import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
 import type { ForwardedInput, StreamedSubmitInput, SubmitInput, SubmitResult } from './exchange.types.js';
 import { ReceiptService } from './receipt.service.js';
@@ -95,9 +95,14 @@ export class SubmissionService {
     const headers = inspectHeaders(input);
     const received = parseTraceHeader(input.headers.trace);
     const policy = input.signaturePolicy === 'axis' ? undefined : input.signaturePolicy;
-    // `required` refuses every package it cannot verify: before a byte is read or stored.
-    if (this.signatures.policyOf(policy) === 'required') this.signatures.checkUnverified(true, { policy });
+    // `required` refuses every package it cannot verify: one declared too large, before a byte is read or stored.
+    const declared = input.declaredBytes ?? Infinity;
+    if (this.signatures.policyOf(policy) === 'required' && declared > SIGNATURE_VERIFIED_UP_TO_BYTES) {
+      this.signatures.checkUnverified(true, { policy });
+    }
     const max = this.options.maxPackageBytes;
+    // Held while it streams as long as its signature can be verified (up to SIGNATURE_VERIFIED_UP_TO_BYTES).
+    let held: Buffer[] | null = declared <= SIGNATURE_VERIFIED_UP_TO_BYTES ? [] : null;
     const hash = createHash('sha256');
     const scanner = new EdxmlStreamScanner();
     let size = 0;
@@ -127,6 +132,8 @@ export class SubmissionService {
         }
         hash.update(chunk);
         scanner.write(chunk);
+        if (held && size <= SIGNATURE_VERIFIED_UP_TO_BYTES) held.push(Buffer.from(chunk));
+        else held = null;
         yield chunk;
       }
     }
@@ -150,7 +157,9 @@ export class SubmissionService {
       Object.assign(a, {
         systemId: input.systemId,
         inspected,
-        signature: this.signatures.checkUnverified(scanned.hasSignature, { policy }),
+        signature: held
+          ? this.signatures.check(Buffer.concat(held), scanned.pkg, { policy, at: new Date() })
+          : this.signatures.checkUnverified(scanned.hasSignature, { policy }),
         trace: withHop(received, this.options.axisOrganId),
         originAxis: null,
       });

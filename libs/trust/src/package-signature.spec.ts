@@ -184,7 +184,7 @@ describe('package signatures: verification and policy', () => {
   });
 });
 
-describe('packages too large to verify (streamed, above 1 MiB): one rule per policy', () => {
+describe('packages too large to verify (above SIGNATURE_VERIFIED_UP_TO_BYTES): one rule per policy', () => {
   const code = (fn: () => unknown): string | undefined => {
     try {
       fn();

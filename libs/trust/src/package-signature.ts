@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DxError, OBJECT_STORES, isDxError } from '#contracts';
+import { DxError, isDxError } from '#contracts';
 import { parseEdxml, type EdxmlPackage } from '#edxml';
 import type { TrustStore } from '#pki';
 import { verifyEnveloped } from '#xmldsig';
@@ -96,10 +96,12 @@ export function checkPackageSignature(
 }
 
 /**
- * Above this size (the object threshold of proto/: such packages are streamed, never held whole) a package's
- * signature is not verified: the XML-DSig verifier needs the whole package in memory.
+ * Above this size a package's signature is not verified: the XML-DSig verifier needs the whole package in
+ * memory (a few times its size while it works), which would break the memory bound of packages streamed
+ * through the object store (above OBJECT_STORES.packages.thresholdBytes). Up to it, a streamed package is held
+ * while it streams and verified like any other, so signed documents with attachments of a few MB still verify.
  */
-export const SIGNATURE_VERIFIED_UP_TO_BYTES = OBJECT_STORES.packages.thresholdBytes;
+export const SIGNATURE_VERIFIED_UP_TO_BYTES = 16 * 1024 * 1024;
 
 /**
  * The rule for a package too large to verify (streamed through the object store, above
