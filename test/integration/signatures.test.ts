@@ -3,12 +3,12 @@
 // package that does not verify (unsigned, expired, revoked or untrusted signer, another agency's certificate,
 // a disallowed algorithm, changed after signing, a wrapped signature), each with its stable code.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { STREAMS } from '#contracts';
+import { OBJECT_STORES, STREAMS } from '#contracts';
 import {
   createCrl,
   createRootCa,
@@ -26,6 +26,7 @@ import {
   type SentItem,
 } from '#sdk-client';
 import { signEnveloped, type SignatureAlgorithm } from '#xmldsig';
+import { buildDemoDocument } from '#local-hub';
 import { startAuthHub, type AuthHub } from '../support/auth-hub.js';
 import { documentBytes, nextDocumentId } from '../support/packages.js';
 
@@ -129,6 +130,8 @@ describe('package signatures at the gateway', () => {
     jsm = await jetstreamManager(hub.nc);
     const base = await hub.gateway(undefined, {
       signatures: { policy: 'report', trustFiles: [trustDir], allowSha1: false, requireCrl: false },
+      // Room for a package streamed through the object store (above its 1 MiB threshold).
+      maxPackageBytes: 8 * 1024 * 1024,
     });
     report = new DocaxisClient({ baseUrl: base, systemId: SYS_REPORT, secret: SECRET });
     strict = new DocaxisClient({ baseUrl: base, systemId: SYS_STRICT, secret: SECRET });
@@ -154,6 +157,37 @@ describe('package signatures at the gateway', () => {
     const result = await accept(report, A1, signed(A1, agencyCert(A1)));
     expect(result.signature).toMatchObject({ verdict: 'verified', signer: { organId: A1 } });
     expect(result.signature.signer?.chain).toHaveLength(3);
+  });
+
+  it('verifies a signed package streamed through the object store (above 1 MiB, up to the limit)', async () => {
+    const cert = agencyCert(S1);
+    const { bytes } = buildDemoDocument({
+      from: { organId: S1, name: 'Strict sender' },
+      to: [{ organId: B1, name: 'Recipient' }],
+      codeNumber: randomUUID().slice(0, 8),
+      codeNotation: 'UBND-VP',
+      subject: 'Văn bản có tệp đính kèm lớn',
+      attachment: {
+        name: 'van-ban.pdf',
+        description: 'Văn bản',
+        contentType: 'application/pdf',
+        bytes: randomBytes(2 * 1024 * 1024),
+      },
+    });
+    const body = signEnveloped(bytes, {
+      keyPem: cert.keyPem,
+      certPem: cert.certPem,
+      chainPem: [inter.certPem],
+    });
+    expect(body.length).toBeGreaterThan(OBJECT_STORES.packages.thresholdBytes);
+    const result = await accept(strict, S1, body);
+    expect(result.signature).toMatchObject({ verdict: 'verified', signer: { organId: S1 } });
+    // One byte of the attachment changed after signing: refused under required, as a small package would be.
+    const i = body.indexOf('>', body.indexOf(':ContentTransferEncoded')) + 100;
+    const tampered = Buffer.from(body);
+    tampered[i] = tampered[i] === 0x41 ? 0x42 : 0x41;
+    const refused = await send(strict, S1, tampered);
+    expect(refused.answer).toMatchObject({ status: 'FAIL', ErrorCode: 'SIG_DIGEST_MISMATCH' });
   });
 
   it('accepts a verified package from a system whose own policy is required', async () => {

@@ -10,9 +10,9 @@ import {
   travelsAsObject,
   type AcceptedPackageMeta,
 } from '#bus';
-import { EdxmlError, EdxmlStreamScanner } from '#edxml';
+import { EdxmlError, EdxmlStreamScanner, parseEdxml } from '#edxml';
 import type { PackageSignature, TraceHop } from '#sdk-client';
-import { PackageSignatureService, SIGNATURE_VERIFIED_UP_TO_BYTES } from '#trust';
+import { PackageSignatureService, SIGNATURE_VERIFIED_UP_TO_BYTES, type SignaturePolicy } from '#trust';
 import { EXCHANGE_OPTIONS, type ExchangeOptions } from './exchange.options.js';
 import type { ForwardedInput, StreamedSubmitInput, SubmitInput, SubmitResult } from './exchange.types.js';
 import { ReceiptService } from './receipt.service.js';
@@ -158,7 +158,7 @@ export class SubmissionService {
         systemId: input.systemId,
         inspected,
         signature: held
-          ? this.signatures.check(Buffer.concat(held), scanned.pkg, { policy, at: new Date() })
+          ? this.checkHeld(Buffer.concat(held), policy)
           : this.signatures.checkUnverified(scanned.hasSignature, { policy }),
         trace: withHop(received, this.options.axisOrganId),
         originAxis: null,
@@ -175,6 +175,14 @@ export class SubmissionService {
         );
       }
     }
+  }
+
+  /**
+   * The signature of a streamed package that was held whole: checked against the package as parseEdxml reads it
+   * (the stream scanner's skeleton leaves the attachments out, so the signed content would not compare equal).
+   */
+  private checkHeld(bytes: Buffer, policy: SignaturePolicy | undefined): PackageSignature {
+    return this.signatures.check(bytes, parseEdxml(bytes), { policy, at: new Date() });
   }
 
   /**
