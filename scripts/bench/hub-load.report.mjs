@@ -65,7 +65,7 @@ function markdown(result, meta) {
   const lines = [
     BEGIN,
     '',
-    `**Run.** ${meta.date}, \`${meta.command}\`; ${meta.machine}. ${result.agencies} agencies in ${result.systems} document systems, ${result.signers} of them signing (their own certificates under a benchmark root CA; the hub ran with \`DOCAXIS_SIGNATURE_POLICY=required\`, so every package's XML-DSig and chain were verified). Whole run ${f0(result.totalSecs)} s. **The machine was shared with other work during the run** (other helpers' builds and tests): figures are lower bounds of what it can do alone.`,
+    `**Run.** ${meta.date}, \`${meta.command}\`; ${meta.machine}. ${result.agencies} agencies in ${result.systems} document systems, ${result.signers} of them signing (their own certificates under a benchmark root CA; the hub ran with \`DOCAXIS_SIGNATURE_POLICY=required\`, so every package's XML-DSig and chain were verified). Whole run ${f0(result.totalSecs)} s. Load average (1 min) when the run started: ${meta.loadAverage.toFixed(2)}; on a machine shared with other work the figures are lower bounds.`,
     '',
     '| load | packages | size KiB | recipients | complete | **docs/s** | of ceiling | accept p50/p95/p99 ms | send → visible p50/p95/p99 ms | send → archived p50/p95/p99 ms | errors |',
     '| ---- | -------: | -------: | ---------: | -------: | ---------: | ---------: | --------------------: | ----------------------------: | -----------------------------: | ------ |',
@@ -82,29 +82,13 @@ function markdown(result, meta) {
     '',
     'CPU (100% = one core) and peak RSS per process during each load (Postgres: its processes summed, by PSS so shared buffers count once; load generator: this benchmark process, on the same 2 cores; whole machine: every process and the kernel, from /proc/stat, out of 200%):',
     '',
-    `| load | ${Object.keys(result.rows[0]?.procs ?? {}).join(' | ')} |`,
-    `| ---- | ${Object.keys(result.rows[0]?.procs ?? {})
-      .map(() => '---:')
-      .join(' | ')} |`,
-    ...result.rows.map(
-      (r) =>
-        `| ${r.name} | ${Object.values(r.procs)
-          .map((p) => (Number.isNaN(p.rssMiB) ? `${f0(p.cpu)}%` : `${f0(p.cpu)}% · ${f0(p.rssMiB)} MiB`))
-          .join(' | ')} |`,
+    ...procTable(result.rows, (p) =>
+      Number.isNaN(p.rssMiB) ? `${f0(p.cpu)}%` : `${f0(p.cpu)}% · ${f0(p.rssMiB)} MiB`,
     ),
     '',
     "CPU time per completed document, in ms (CPU % × 10 ÷ docs/s): what each process spends on one document. Documents/s is bounded by the machine's 2,000 ms of CPU per second divided by the whole-machine figure.",
     '',
-    `| load | ${Object.keys(result.rows[0]?.procs ?? {}).join(' | ')} |`,
-    `| ---- | ${Object.keys(result.rows[0]?.procs ?? {})
-      .map(() => '---:')
-      .join(' | ')} |`,
-    ...result.rows.map(
-      (r) =>
-        `| ${r.name} | ${Object.values(r.procs)
-          .map((p) => (r.docsPerSec > 0 ? f1((p.cpu * 10) / r.docsPerSec) : '–'))
-          .join(' | ')} |`,
-    ),
+    ...procTable(result.rows, (p, r) => (r.docsPerSec > 0 ? f1((p.cpu * 10) / r.docsPerSec) : '–')),
     '',
     `![documents per second per load, against the raw ceiling](${SVG})`,
     '',
@@ -112,6 +96,21 @@ function markdown(result, meta) {
     END,
   ];
   return lines.join('\n');
+}
+
+/** A table of a figure per process (columns) and load (rows). */
+function procTable(rows, cell) {
+  const names = Object.keys(rows[0]?.procs ?? {});
+  return [
+    `| load | ${names.join(' | ')} |`,
+    `| ---- | ${names.map(() => '---:').join(' | ')} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${Object.values(r.procs)
+          .map((p) => cell(p, r))
+          .join(' | ')} |`,
+    ),
+  ];
 }
 
 /** Replaces (or appends) the generated part of the hub load section and writes the chart. */

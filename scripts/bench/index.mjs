@@ -4,7 +4,7 @@
 //        [--quick] [--profile] [--size-mb M]
 // `--only large-package` (not in the default set) sends one signed package of --size-mb (default 100) end to end.
 // Each benchmark is a function below reporting a table; docs/benchmarks.md records what was measured.
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +47,7 @@ if (only.has('xmldsig')) await xmldsigBenchmark({ seconds: values.quick ? 1 : 3 
 if (only.has('hub-load')) {
   // Its own fresh hub in a temporary state dir, always removed: a kept one would carry the last run's rows.
   const hubDir = mkdtempSync(path.join(tmpdir(), 'docaxis-bench-hub-'));
+  const loadAverage = loadavg()[0];
   try {
     const result = await hubLoadBenchmark({
       dir: hubDir,
@@ -57,6 +58,7 @@ if (only.has('hub-load')) {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       command: `node scripts/bench/index.mjs ${process.argv.slice(2).join(' ')}`.trim(),
       machine: `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node.js ${machine.node}`,
+      loadAverage,
     });
     console.log(`hub load: written to ${file}`);
   } finally {

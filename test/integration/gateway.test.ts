@@ -214,7 +214,8 @@ describe('gateway (SDK HTTP API)', () => {
       });
     });
 
-    it('refuses the same signed request sent twice with 401 AUTH_REPLAYED, and stores it once', async () => {
+    /** A new package and the headers of one signed sendEdoc of it (one nonce). */
+    const signedSend = () => {
       const body = documentBytes(K19, [H19], nextDocumentId(K19));
       const headers = {
         from: K19,
@@ -223,6 +224,11 @@ describe('gateway (SDK HTTP API)', () => {
         'hash-file': sha(body),
         ...signedHeaders(SYS_A, SECRET.A, { method: 'POST', path: SDK_PATHS.sendEdoc, body }),
       };
+      return { body, headers };
+    };
+
+    it('refuses the same signed request sent twice with 401 AUTH_REPLAYED, and stores it once', async () => {
+      const { body, headers } = signedSend();
       const send = () => fetch(`${base}${SDK_PATHS.sendEdoc}`, { method: 'POST', headers, body });
       const seq = await lastSeq(STREAMS.packages.name);
       const before = await submissionCount();
@@ -241,14 +247,7 @@ describe('gateway (SDK HTTP API)', () => {
     });
 
     it('accepts exactly one of several requests racing with the same nonce (one INSERT for all of them)', async () => {
-      const body = documentBytes(K19, [H19], nextDocumentId(K19));
-      const headers = {
-        from: K19,
-        servicetype: 'eDoc',
-        messagetype: 'edoc',
-        'hash-file': sha(body),
-        ...signedHeaders(SYS_A, SECRET.A, { method: 'POST', path: SDK_PATHS.sendEdoc, body }),
-      };
+      const { body, headers } = signedSend();
       const before = await submissionCount();
       const answers = await Promise.all(
         Array.from({ length: 6 }, () =>

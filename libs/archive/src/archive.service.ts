@@ -13,8 +13,13 @@ import {
   type EdxmlStatus,
   type ScannedEdxml,
 } from '#edxml';
-import { archiveColumns, type ReadProblem } from './archive.metadata.js';
-import { ArchiveRepository, type ArchiveWrite, type ArchiveWritten } from './archive.repository.js';
+import { archiveColumns, type ArchiveColumns, type ReadProblem } from './archive.metadata.js';
+import {
+  ArchiveRepository,
+  type ArchiveRow,
+  type ArchiveWrite,
+  type ArchiveWritten,
+} from './archive.repository.js';
 import { BlobStore } from './blobs/blob.store.js';
 
 export interface ArchiveResult {
@@ -116,22 +121,11 @@ export class ArchiveService {
     // between leaves an unreferenced blob that a redelivery reuses (same bytes, same key).
     const apart = this.blobs.storesApart(content.length);
     if (apart) await dbCall('store package bytes', () => this.blobs.put(sha256, content));
-    const { inserted, storedSha256 } = await dbCall('archive package', () =>
-      this.writes.submit({
-        kind: 'package',
-        row: {
-          ...cols,
-          docId: meta.docId,
-          messageType: meta.messageType,
-          senderOrganId: meta.from,
-          sha256,
-          content,
-          blobSha256: apart ? sha256 : null,
-          acceptedAt: new Date(meta.acceptedAt),
-          trace: meta.trace ?? [],
-        },
-      }),
-    );
+    const { inserted, storedSha256 } = await this.write({
+      ...rowOf(meta, cols, sha256),
+      content,
+      blobSha256: apart ? sha256 : null,
+    });
     if (!inserted && storedSha256 !== sha256) {
       // Same DocId, other bytes: never overwrite evidence; make the conflict visible instead.
       throw new DxError(
@@ -197,23 +191,12 @@ export class ArchiveService {
     const pkg = result?.pkg ?? null;
     const cols = archiveColumns(pkg, meta, { parseError, validationIssues: pkg ? safeValidate(pkg) : [] });
     withAttachmentSizes(cols.metadata, result);
-    const { inserted, storedSha256 = '' } = await dbCall('archive package', () =>
-      this.writes.submit({
-        kind: 'package',
-        row: {
-          ...cols,
-          docId: meta.docId,
-          messageType: meta.messageType,
-          senderOrganId: meta.from,
-          sha256,
-          content: Buffer.alloc(0),
-          sizeBytes: size,
-          blobSha256: sha256,
-          acceptedAt: new Date(meta.acceptedAt),
-          trace: meta.trace ?? [],
-        },
-      }),
-    );
+    const { inserted, storedSha256 } = await this.write({
+      ...rowOf(meta, cols, sha256),
+      content: Buffer.alloc(0),
+      sizeBytes: size,
+      blobSha256: sha256,
+    });
     if (!inserted) return this.alreadyArchived(meta, storedSha256, sha256);
     if (parseError) {
       this.logger.warn(`${meta.docId} archived unparsed: ${parseError.code}: ${parseError.message}`);
@@ -231,6 +214,12 @@ export class ArchiveService {
       );
     }
     return { docId: meta.docId, inserted: false, sha256 };
+  }
+
+  /** Archives a package row through the group commit; the sha256 stored for its DocId comes back. */
+  private async write(row: ArchiveRow): Promise<{ inserted: boolean; storedSha256: string }> {
+    const r = await dbCall('archive package', () => this.writes.submit({ kind: 'package', row }));
+    return { inserted: r.inserted, storedSha256: r.storedSha256 ?? '' };
   }
 
   /** Records one delivery event; an event id seen before is ignored (returns false). */
@@ -305,6 +294,17 @@ function withAttachmentSizes(metadata: Record<string, unknown>, scanned: Scanned
     if (size !== undefined && a.sizeBytes !== undefined) a.sizeBytes = size;
   }
 }
+
+/** A package's row but for where its bytes are. */
+const rowOf = (meta: AcceptedPackageMeta, cols: ArchiveColumns, sha256: string) => ({
+  ...cols,
+  docId: meta.docId,
+  messageType: meta.messageType,
+  senderOrganId: meta.from,
+  sha256,
+  acceptedAt: new Date(meta.acceptedAt),
+  trace: meta.trace ?? [],
+});
 
 /** Validation findings are recorded as evidence, never a reason not to archive. */
 function safeValidate(pkg: EdxmlDocument | EdxmlStatus): { code: string; field: string }[] {

@@ -71,6 +71,28 @@ const toStored = (r: DeliverySqlRow): StoredDelivery => ({
   createdAt: r.created_at,
 });
 
+/** One row per planned recipient in a single statement; `delivery_once` makes a repeat a no-op. */
+const INSERT_PLANNED = `INSERT INTO delivery (doc_id, message_type, sender_organ_id, recipient_organ_id, state,
+    failure_code, failure_reason)
+  SELECT $1, $2, $3, t.recipient, t.state, t.failure_code, t.failure_reason
+    FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS t(recipient, state, failure_code, failure_reason)
+  ON CONFLICT ON CONSTRAINT delivery_once DO NOTHING`;
+
+const plannedParams = (
+  docId: string,
+  messageType: MessageType,
+  senderOrganId: string,
+  rows: readonly PlannedDelivery[],
+): unknown[] => [
+  docId,
+  messageType,
+  senderOrganId,
+  rows.map((r) => r.recipient),
+  rows.map((r) => r.state),
+  rows.map((r) => r.failureCode ?? null),
+  rows.map((r) => r.failureReason ?? null),
+];
+
 @Injectable()
 export class DeliveryRepository {
   /**
@@ -86,22 +108,8 @@ export class DeliveryRepository {
   ): Promise<number> {
     if (!rows.length) return 0;
     const inserted: unknown[] = await em.query(
-      `INSERT INTO delivery (doc_id, message_type, sender_organ_id, recipient_organ_id, state, failure_code,
-                             failure_reason)
-       SELECT $1, $2, $3, t.recipient, t.state, t.failure_code, t.failure_reason
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
-              AS t(recipient, state, failure_code, failure_reason)
-       ON CONFLICT ON CONSTRAINT delivery_once DO NOTHING
-       RETURNING id`,
-      [
-        docId,
-        messageType,
-        senderOrganId,
-        rows.map((r) => r.recipient),
-        rows.map((r) => r.state),
-        rows.map((r) => r.failureCode ?? null),
-        rows.map((r) => r.failureReason ?? null),
-      ],
+      `${INSERT_PLANNED} RETURNING id`,
+      plannedParams(docId, messageType, senderOrganId, rows),
     );
     return inserted.length;
   }
@@ -120,12 +128,7 @@ export class DeliveryRepository {
     // The outer SELECT reads the snapshot from before the statement: the rows already there, plus RETURNING's.
     const found: (DeliverySqlRow & { added: boolean })[] = await q.query(
       `WITH added AS (
-         INSERT INTO delivery (doc_id, message_type, sender_organ_id, recipient_organ_id, state, failure_code,
-                               failure_reason)
-         SELECT $1, $2, $3, t.recipient, t.state, t.failure_code, t.failure_reason
-           FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
-                AS t(recipient, state, failure_code, failure_reason)
-         ON CONFLICT ON CONSTRAINT delivery_once DO NOTHING
+         ${INSERT_PLANNED}
          RETURNING id, ${DELIVERY_COLUMNS})
        SELECT * FROM (
          SELECT id, recipient, message_type, state, failure_code, failure_reason, created_at, true AS added
@@ -133,15 +136,7 @@ export class DeliveryRepository {
          UNION ALL
          SELECT id, ${DELIVERY_COLUMNS}, false AS added FROM delivery WHERE doc_id = $1) r
        ORDER BY id`,
-      [
-        docId,
-        messageType,
-        senderOrganId,
-        rows.map((r) => r.recipient),
-        rows.map((r) => r.state),
-        rows.map((r) => r.failureCode ?? null),
-        rows.map((r) => r.failureReason ?? null),
-      ],
+      plannedParams(docId, messageType, senderOrganId, rows),
     );
     return { inserted: found.filter((r) => r.added).length, stored: found.map(toStored) };
   }
