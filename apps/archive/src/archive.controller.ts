@@ -8,7 +8,7 @@ import {
   JETSTREAM,
   readAcceptedPackageMeta,
   readPackageObject,
-  releasePackageObjectWhenDone,
+  releasePackageObjectQuietly,
   type BusMessage,
 } from '#bus';
 import { ArchiveService, parseDeliveryEvent } from '#archive';
@@ -42,8 +42,11 @@ export class ArchiveController {
       if (!(isDxError(e) && e.code === 'PACKAGE_OBJECT_MISSING' && (await this.archived(meta.docId))))
         throw e;
     }
-    await releasePackageObjectWhenDone(js, (sql, p) => this.ds.query(sql, p), meta.docId, object).catch(
-      (e: unknown) => this.logger.warn(`object ${object} not released: ${(e as Error).message}`),
+    await releasePackageObjectQuietly(
+      js,
+      (sql, p) => this.ds.query(sql, p),
+      { ...meta, object },
+      this.logger,
     );
   }
 

@@ -8,7 +8,7 @@ import {
   JETSTREAM,
   readAcceptedPackageMeta,
   readPackageObject,
-  releasePackageObjectWhenDone,
+  releasePackageObjectQuietly,
   type BusMessage,
 } from '#bus';
 import { OutboundService } from '#connector';
@@ -36,11 +36,11 @@ export class ConnectorController {
     const parts: Uint8Array[] = [];
     for await (const chunk of readPackageObject(this.js, meta.object)) parts.push(chunk);
     await this.outbound.forward(meta, Buffer.concat(parts));
-    await releasePackageObjectWhenDone(
+    await releasePackageObjectQuietly(
       this.js,
       (sql, p) => this.ds.query(sql, p),
-      meta.docId,
-      meta.object,
-    ).catch((e: unknown) => this.logger.warn(`object ${meta.object} not released: ${(e as Error).message}`));
+      { docId: meta.docId, object: meta.object },
+      this.logger,
+    );
   }
 }

@@ -8,7 +8,7 @@ import {
   JETSTREAM,
   readAcceptedPackageMeta,
   readPackageObject,
-  releasePackageObjectWhenDone,
+  releasePackageObjectQuietly,
   type BusMessage,
 } from '#bus';
 import { EdxmlError, scanEdxml } from '#edxml';
@@ -46,11 +46,11 @@ export class RouterController {
       skeleton = Buffer.alloc(0);
     }
     await this.routing.route(meta, skeleton, { attempt: msg.deliveryCount });
-    await releasePackageObjectWhenDone(
+    await releasePackageObjectQuietly(
       this.js,
       (sql, p) => this.ds.query(sql, p),
-      meta.docId,
-      meta.object,
-    ).catch((e: unknown) => this.logger.warn(`object ${meta.object} not released: ${(e as Error).message}`));
+      { docId: meta.docId, object: meta.object },
+      this.logger,
+    );
   }
 }

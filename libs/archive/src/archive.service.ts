@@ -110,10 +110,7 @@ export class ArchiveService {
     try {
       pkg = parseEdxml(content);
     } catch (e) {
-      parseError =
-        e instanceof EdxmlError
-          ? { code: e.code, message: e.message }
-          : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      parseError = problemOf(e);
     }
     const validationIssues = pkg ? safeValidate(pkg) : [];
     const cols = archiveColumns(pkg, meta, { parseError, validationIssues });
@@ -121,24 +118,11 @@ export class ArchiveService {
     // between leaves an unreferenced blob that a redelivery reuses (same bytes, same key).
     const apart = this.blobs.storesApart(content.length);
     if (apart) await dbCall('store package bytes', () => this.blobs.put(sha256, content));
-    const { inserted, storedSha256 } = await this.write({
-      ...rowOf(meta, cols, sha256),
-      content,
-      blobSha256: apart ? sha256 : null,
-    });
-    if (!inserted && storedSha256 !== sha256) {
-      // Same DocId, other bytes: never overwrite evidence; make the conflict visible instead.
-      throw new DxError(
-        'HASH_MISMATCH',
-        `package ${meta.docId} is archived with sha256 ${storedSha256}, redelivered with ${sha256}`,
-        409,
-        false,
-      );
-    }
-    if (inserted && parseError) {
-      this.logger.warn(`${meta.docId} archived unparsed: ${parseError.code}: ${parseError.message}`);
-    }
-    return { docId: meta.docId, inserted, sha256, ...(parseError ? { parseError } : {}) };
+    return this.record(
+      meta,
+      { ...rowOf(meta, cols, sha256), content, blobSha256: apart ? sha256 : null },
+      parseError,
+    );
   }
 
   /**
@@ -159,10 +143,6 @@ export class ArchiveService {
     let parseError: ReadProblem | undefined;
     let size = 0;
     let read = false;
-    const problemOf = (e: unknown): ReadProblem =>
-      e instanceof EdxmlError
-        ? { code: e.code, message: e.message }
-        : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
     async function* scanned(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       read = true;
       for await (const chunk of source) {
@@ -191,20 +171,22 @@ export class ArchiveService {
     const pkg = result?.pkg ?? null;
     const cols = archiveColumns(pkg, meta, { parseError, validationIssues: pkg ? safeValidate(pkg) : [] });
     withAttachmentSizes(cols.metadata, result);
-    const { inserted, storedSha256 } = await this.write({
+    const row = {
       ...rowOf(meta, cols, sha256),
       content: Buffer.alloc(0),
       sizeBytes: size,
       blobSha256: sha256,
-    });
-    if (!inserted) return this.alreadyArchived(meta, storedSha256, sha256);
-    if (parseError) {
-      this.logger.warn(`${meta.docId} archived unparsed: ${parseError.code}: ${parseError.message}`);
-    }
-    return { docId: meta.docId, inserted, sha256, ...(parseError ? { parseError } : {}) };
+    };
+    return this.record(meta, row, parseError);
   }
 
   private alreadyArchived(meta: AcceptedPackageMeta, storedSha256: string, sha256: string): ArchiveResult {
+    this.checkSameBytes(meta, storedSha256, sha256);
+    return { docId: meta.docId, inserted: false, sha256 };
+  }
+
+  /** Same DocId, other bytes: never overwrite evidence; make the conflict visible instead (dead-lettered). */
+  private checkSameBytes(meta: AcceptedPackageMeta, storedSha256: string, sha256: string): void {
     if (storedSha256 !== sha256) {
       throw new DxError(
         'HASH_MISMATCH',
@@ -213,13 +195,22 @@ export class ArchiveService {
         false,
       );
     }
-    return { docId: meta.docId, inserted: false, sha256 };
   }
 
-  /** Archives a package row through the group commit; the sha256 stored for its DocId comes back. */
-  private async write(row: ArchiveRow): Promise<{ inserted: boolean; storedSha256: string }> {
-    const r = await dbCall('archive package', () => this.writes.submit({ kind: 'package', row }));
-    return { inserted: r.inserted, storedSha256: r.storedSha256 ?? '' };
+  /** Archives a package row through the group commit; a DocId archived before must have the same bytes. */
+  private async record(
+    meta: AcceptedPackageMeta,
+    row: ArchiveRow,
+    parseError: ReadProblem | undefined,
+  ): Promise<ArchiveResult> {
+    const { inserted, storedSha256 = '' } = await dbCall('archive package', () =>
+      this.writes.submit({ kind: 'package', row }),
+    );
+    if (!inserted) this.checkSameBytes(meta, storedSha256, row.sha256);
+    else if (parseError) {
+      this.logger.warn(`${meta.docId} archived unparsed: ${parseError.code}: ${parseError.message}`);
+    }
+    return { docId: meta.docId, inserted, sha256: row.sha256, ...(parseError ? { parseError } : {}) };
   }
 
   /** Records one delivery event; an event id seen before is ignored (returns false). */
@@ -294,6 +285,12 @@ function withAttachmentSizes(metadata: Record<string, unknown>, scanned: Scanned
     if (size !== undefined && a.sizeBytes !== undefined) a.sizeBytes = size;
   }
 }
+
+/** Why a package could not be read, for its metadata (it is archived all the same). */
+const problemOf = (e: unknown): ReadProblem =>
+  e instanceof EdxmlError
+    ? { code: e.code, message: e.message }
+    : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
 
 /** A package's row but for where its bytes are. */
 const rowOf = (meta: AcceptedPackageMeta, cols: ArchiveColumns, sha256: string) => ({

@@ -103,3 +103,18 @@ export async function releasePackageObjectWhenDone(
   if (!row?.done) return false;
   return deletePackageObject(js, object);
 }
+
+/**
+ * releasePackageObjectWhenDone as a consumer calls it after its own commit: a failure only leaves the object to
+ * the bucket's TTL, so it is logged and never fails the message that was handled.
+ */
+export async function releasePackageObjectQuietly(
+  js: JetStreamClient,
+  query: (sql: string, params: unknown[]) => Promise<{ done: boolean }[]>,
+  pkg: { docId: string; object: string },
+  logger: { warn(message: string): unknown },
+): Promise<void> {
+  await releasePackageObjectWhenDone(js, query, pkg.docId, pkg.object).catch((e: unknown) =>
+    logger.warn(`object ${pkg.object} not released: ${(e as Error).message}`),
+  );
+}

@@ -87,9 +87,11 @@ export class SubmissionService {
   /**
    * A send whose body streams in (above the object threshold): it is hashed and scanned on its way into the
    * object store, chunk by chunk, and never held whole; the bus message then names the object. Every check of
-   * submit() applies, with the same codes (EdxmlStreamScanner reads the package as parseEdxml does), except the
-   * signature, which is not verified at this size (checkUnverifiedSignature). A package refused for any reason
-   * leaves nothing: no row, no message, and its object is deleted.
+   * submit() applies, with the same codes (EdxmlStreamScanner reads the package as parseEdxml does). The
+   * signature is verified on a copy held while it streams, up to SIGNATURE_VERIFIED_UP_TO_BYTES; above that it
+   * follows checkUnverifiedSignature. A package refused for any reason leaves nothing: no row, no message, and
+   * its object is deleted. The body's rest is drained here, not by the exception filter: once its async iterator
+   * has been read from, the request no longer ends on resume().
    */
   async submitStreamed(input: StreamedSubmitInput): Promise<SubmitResult> {
     const headers = inspectHeaders(input);
